@@ -1,0 +1,34 @@
+"The `distill_nb` command: argument errors, and the whole demo pipeline end to end on tiny models."
+import json, sys
+from conftest import run
+from distill_nb.cli import run_demo
+
+def test_bad_arguments_get_clear_errors():
+    for args, msg in [(["demo", "--temperature", "0"], "argument --temperature: must be > 0, got 0"),
+                      (["demo", "--steps", "-3"], "argument --steps: must be > 0, got -3"),
+                      (["demo", "--alpha-ce", "1.5"], "argument --alpha-ce: must be in [0, 1], got 1.5"),
+                      (["demo", "--keep", "x"], "argument --keep: invalid"),
+                      (["fly"], "invalid choice: 'fly'")]:
+        r = run("distill_nb", *args)
+        assert r.returncode == 2, (args, r.stderr)
+        assert msg in r.stderr, (args, r.stderr)
+
+def test_unknown_seed_set_is_a_clear_error(tmp_path):
+    r = run("distill_nb", "demo", "--quick", "--seed-set", "no_such_set", "--out", str(tmp_path))
+    assert r.returncode == 1
+    assert "distill_nb demo: error: no seed set 'no_such_set'; shipped ones: ['basics']" in r.stderr
+
+def test_demo_end_to_end_on_tiny_models(tmp_path, tiny_teacher):
+    lines = []
+    rep = run_demo(tmp_path, quick=True, teacher=tiny_teacher, steps=6, lr=1e-3, max_new_tokens=12, log=lines.append)
+    assert (tmp_path/"loss.png").stat().st_size > 5000
+    saved = json.loads((tmp_path/"report.json").read_text())
+    assert saved["student_after"]["teacher_kl"] == rep["student_after"]["teacher_kl"]
+    assert rep["student_after"]["teacher_kl"] < rep["student_before"]["teacher_kl"]  # distillation moved the student toward the teacher
+    assert rep["config"]["train_records"] + rep["config"]["held_out_records"] == 12
+    assert any("held-out KL" in l for l in lines)
+    # a rerun resumes from labels.jsonl: nothing is labelled again or twice
+    labels = (tmp_path/"labels.jsonl").read_text().splitlines()
+    rep2 = run_demo(tmp_path, quick=True, teacher=tiny_teacher, steps=1, max_new_tokens=12, log=lambda *a: None)
+    assert rep2["labelling"]["added"] == 0
+    assert (tmp_path/"labels.jsonl").read_text().splitlines() == labels
