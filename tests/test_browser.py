@@ -33,3 +33,29 @@ def test_page_renders(site, page, expect, tmp_path):
     shot = art/f"{page.strip('/').replace('/', '_') or 'home'}.png"
     chromium(f"--screenshot={shot}", f"{site}/{page}", user_dir=tmp_path/"u2")
     assert shot.stat().st_size > 20_000  # a rendered page, not a blank one
+
+def test_widgets_render_from_saved_state_without_a_cdn(tmp_path):
+    "A notebook executed with its widget state saved shows a live slider in the built page, its JavaScript served by the site."
+    import json, sys, yaml, nbformat
+    from distill_nb.docs import _mkdocs_config, localise_widgets, site_notebook, SITE_CSS
+    src, site = tmp_path/"src", tmp_path/"site"
+    (src/"06_inspect").mkdir(parents=True)
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Widgets\n> a slider"),
+                                         nbformat.v4.new_code_cell("import ipywidgets as w\nw.IntSlider(value=7, description='T')")])
+    path = src/"06_inspect"/"00_w.ipynb"; nbformat.write(nb, path)
+    r = run(sys.executable, "-m", "jupyter", "nbconvert", "--execute", "--to", "notebook", "--inplace",
+            "--ExecutePreprocessor.store_widget_state=True", str(path))
+    assert r.returncode == 0, r.stderr[-2000:]
+    path.write_text(json.dumps(site_notebook(json.loads(path.read_text()))))
+    (src/"site.css").write_text(SITE_CSS)
+    (tmp_path/"m.yml").write_text(yaml.safe_dump(_mkdocs_config(src, site, "t")))
+    assert run(sys.executable, "-m", "mkdocs", "build", "--quiet", "-f", str(tmp_path/"m.yml")).returncode == 0
+    assert localise_widgets(site) == 1
+    html = (site/"06_inspect"/"00_w"/"index.html").read_text()
+    assert "unpkg.com" not in html and "assets/js/embed.js" in html
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try: dom = chromium("--virtual-time-budget=8000", "--dump-dom", f"http://127.0.0.1:{httpd.server_address[1]}/06_inspect/00_w/", user_dir=tmp_path/"u").stdout
+    finally: httpd.shutdown()
+    assert 'class="widget-readout' in dom and ">7<" in dom  # the slider was built by the widget manager from the saved state
