@@ -25,7 +25,7 @@ def chromium(*args, user_dir):
     return subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={user_dir}", *args], capture_output=True, text=True, timeout=120)
 
 @pytest.mark.parametrize("page,expect", [("", ["distill_nb", "Install and run the demo", "Core"]),
-                                         ("00_core/00_models/", ["Models", "shrink", "Tiny models for tests", "3.2 Distillation algorithms"])])
+                                         ("00_core/00_models/", ["Models", "shrink", "Tiny models for tests", "3.2 Distillation algorithms", "<mjx-container"])])
 def test_page_renders(site, page, expect, tmp_path):
     dom = chromium("--dump-dom", f"{site}/{page}", user_dir=tmp_path/"u1").stdout
     for text in expect: assert text in dom, text
