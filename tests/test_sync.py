@@ -25,4 +25,4 @@ def test_readme_is_generated_from_index(tmp_path):
     (tmp_path/"nbs").mkdir()
     shutil.copy(ROOT/"nbs"/"index.ipynb", tmp_path/"nbs"/"index.ipynb")
     assert build_readme(tmp_path).read_text() == (ROOT/"README.md").read_text(), "README.md is stale: run distill_nb docs"
-    assert "nbdev_test && pytest" in (ROOT/"README.md").read_text()
+    assert "nbdev_test --n_workers 1 && pytest" in (ROOT/"README.md").read_text()
