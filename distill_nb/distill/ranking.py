@@ -54,13 +54,17 @@ def _candidates_batch(prompts, candidates, tokenizer, max_len):
     return pad_batch(tokenize_chat(recs, tokenizer, max_len=max_len), tokenizer.pad_token_id), k
 
 def rank_train(student, tokenizer, prompts:list[str], candidates:list[list[str]], # per prompt, best first
-               loss:str="dpo", steps:int=20, lr:float=1e-4, beta:float=0.1, sft_weight:float=1.0, max_len:int=256,
-               progress:bool=True) -> list[dict]:
+               loss:str="dpo", steps:int=20, lr:float=1e-4, beta:float=0.1,
+               sft_weight:float|None=None, # weight of the NLL of the best candidate; default 1 for RRHF/PRO, 0 for DPO (> 0: RPO)
+               max_len:int=256, progress:bool=True) -> list[dict]:
     "Train `student` to rank candidates as the teacher did, with `loss` in {'dpo', 'rrhf', 'pro'}; returns the history."
     from tqdm.auto import tqdm
     if loss not in ("dpo", "rrhf", "pro"): raise ValueError(f"loss must be 'dpo', 'rrhf' or 'pro', got {loss!r}")
     batch, k = _candidates_batch(prompts, candidates, tokenizer, max_len)
     if loss == "dpo" and k != 2: raise ValueError(f"DPO needs exactly 2 candidates (chosen, rejected) per prompt, got {k}")
+    if sft_weight is None: sft_weight = 0.0 if loss == "dpo" else 1.0
+    if sft_weight < 0: raise ValueError(f"sft_weight must be >= 0, got {sft_weight}")
+    n_best = (batch["labels"][:, 1:] != -100).sum(1).view(-1, k)[:, 0]  # tokens of each best candidate
     ref = None
     if loss == "dpo":
         ref = copy.deepcopy(student).eval()
@@ -69,7 +73,7 @@ def rank_train(student, tokenizer, prompts:list[str], candidates:list[list[str]]
     student.train()
     for step in tqdm(range(steps), desc=f"{loss} training", disable=not progress):
         lp = sequence_logprobs(student, batch, average=loss != "dpo").view(-1, k)
-        if loss == "dpo": value = dpo_loss(lp[:, 0], lp[:, 1], ref_lp[:, 0], ref_lp[:, 1], beta)
+        if loss == "dpo": value = dpo_loss(lp[:, 0], lp[:, 1], ref_lp[:, 0], ref_lp[:, 1], beta) - sft_weight * (lp[:, 0] / n_best).mean()
         elif loss == "rrhf": value = rrhf_loss(lp, torch.arange(k, 0, -1).float().expand_as(lp), sft_weight)
         else: value = pro_loss(lp, sft_weight)
         opt.zero_grad(); value.backward(); opt.step()

@@ -28,14 +28,15 @@ class ChatCollator:
     def __call__(self, examples:list[dict]) -> dict:
         return pad_batch([{"input_ids": e["input_ids"], "labels": e["labels"]} for e in examples], self.pad_id)
 
-def sft(student, tokenizer, records:list, # teacher-written `Record`s (instruction → output)
+def sft(student, tokenizer, records:list, # teacher-written `Record`s (instruction → output), or examples already tokenized (`input_ids`, `labels`)
         steps:int=50, batch_size:int=4, lr:float=1e-4, max_len:int=256, lora:dict|None=None, # e.g. {"r": 8}: train LoRA adapters only
         warmup:int=0, seed:int=0, output_dir:str|None=None, progress:bool=True):
     "Fine-tune `student` on teacher outputs with `transformers.Trainer`; returns (model, log history)."
     from datasets import Dataset
     from transformers import Trainer, TrainingArguments
     if steps < 1 or batch_size < 1: raise ValueError(f"steps and batch_size must be >= 1, got {steps} and {batch_size}")
-    examples = tokenize_chat(records, tokenizer, max_len=max_len)
+    if not records: raise ValueError("no records to fine-tune on")
+    examples = records if isinstance(records[0], dict) else tokenize_chat(records, tokenizer, max_len=max_len)
     if lora is not None:
         from distill_nb.core.models import lora as add_lora
         student = add_lora(student, **lora)
@@ -44,6 +45,9 @@ def sft(student, tokenizer, records:list, # teacher-written `Record`s (instructi
                              report_to=[], seed=seed, use_cpu=not torch.cuda.is_available(), disable_tqdm=not progress,
                              remove_unused_columns=False, dataloader_num_workers=0)
     trainer = Trainer(model=student, args=args, train_dataset=Dataset.from_list(examples), data_collator=ChatCollator(tokenizer.pad_token_id))
+    if not progress:
+        from transformers.trainer_callback import PrinterCallback
+        trainer.remove_callback(PrinterCallback)  # no log lines either
     trainer.train()
     student.eval()
     return student, [h for h in trainer.state.log_history if "loss" in h]
