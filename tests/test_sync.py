@@ -26,3 +26,26 @@ def test_readme_is_generated_from_index(tmp_path):
     shutil.copy(ROOT/"nbs"/"index.ipynb", tmp_path/"nbs"/"index.ipynb")
     assert build_readme(tmp_path).read_text() == (ROOT/"README.md").read_text(), "README.md is stale: run distill_nb docs"
     assert "nbdev_test --n_workers 1 && pytest" in (ROOT/"README.md").read_text()
+
+def test_no_cell_mixes_imports_with_code():
+    "nbdev's docs processor runs every cell that imports something: a slow cell with an import would load the real teacher while the docs build."
+    import ast, json
+    mixed = []
+    for nb in sorted((ROOT/"nbs").rglob("*.ipynb")):
+        for i, cell in enumerate(json.loads(nb.read_text())["cells"]):
+            src = "".join(cell["source"])
+            if cell["cell_type"] != "code" or "#| export" in src: continue
+            try: body = ast.parse("\n".join(l for l in src.splitlines() if not l.startswith("#|"))).body
+            except SyntaxError: continue
+            kinds = {isinstance(n, (ast.Import, ast.ImportFrom)) for n in body}
+            if kinds == {True, False}: mixed.append(f"{nb.relative_to(ROOT)} cell {i}")
+    assert not mixed, f"cells with imports and other code (move the imports to their own cell): {mixed}"
+
+def test_docs_sidebar_follows_the_survey():
+    from distill_nb.docs import nav, quarto_sidebar
+    items = nav(ROOT/"nbs")
+    sections = [next(iter(i)) for i in items]
+    assert sections[:6] == ["Home", "Core", "3.1 Eliciting knowledge", "3.2 Distillation algorithms", "4 Skill distillation", "5 Vertical domains"], sections
+    skills = [next(iter(p.values())) for p in items[4]["4 Skill distillation"]]
+    assert [s.split("/")[1].split("_", 1)[1] for s in skills] == ["recipes.ipynb", "context_following.ipynb", "alignment.ipynb", "agent.ipynb", "nlp_tasks.ipynb"]
+    assert (ROOT/"nbs"/"sidebar.yml").read_text() == quarto_sidebar(items), "nbs/sidebar.yml is stale: run distill_nb docs"
