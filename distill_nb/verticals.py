@@ -4,7 +4,7 @@
 
 # %% ../nbs/04_verticals/00_domains.ipynb #ba5578b1
 from __future__ import annotations
-from .core.data import Record, load_seed, tokenize_chat
+from .core.data import Record, tokenize_chat
 from .recipes import split, before_after, Outcome
 from .skills.alignment import rationalize
 from .skills.context import grounded

@@ -77,7 +77,7 @@ def parse_call(text:str) -> dict:
 def execute(call:dict, tools:dict=TOOLS) -> str:
     "Run a parsed call; `Malformed` with the reason if the tool is unknown, the arguments do not fit, or the tool fails."
     fn = tools.get(call["name"])
-    if fn is None: raise Malformed(f"unknown tool", json.dumps(call))
+    if fn is None: raise Malformed("unknown tool", json.dumps(call))
     try: inspect.signature(fn).bind(**call["arguments"])
     except TypeError: raise Malformed("arguments do not fit the tool", json.dumps(call)) from None
     try: return str(fn(**call["arguments"]))

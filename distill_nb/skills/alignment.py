@@ -4,7 +4,7 @@
 
 # %% ../../nbs/03_skills/02_alignment.ipynb #7af7af4f
 from __future__ import annotations
-import random, re
+import random
 from ..core.data import Record, JsonlStore, record_id
 from ..elicit.labeling import Elicited, Malformed
 from ..elicit.feedback import _ask, _store, preference_pairs

@@ -5,7 +5,6 @@
 # %% ../../nbs/03_skills/01_context_following.ipynb #1989df12
 from __future__ import annotations
 import re, tempfile
-from collections import Counter
 from pathlib import Path
 from ..core.data import Record, JsonlStore, fill, record_id, _ids
 from ..elicit.labeling import Elicited
