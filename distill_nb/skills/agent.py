@@ -4,10 +4,10 @@
 
 # %% ../../nbs/03_skills/03_agent.ipynb #7334b972
 from __future__ import annotations
-import ast, inspect, json, operator, random, re, tempfile
-from pathlib import Path
+import ast, functools, inspect, json, operator, random, re
 from ..core.data import Record, JsonlStore, fill, record_id
 from ..elicit.labeling import Elicited, Malformed
+from ..elicit.feedback import _store
 
 # %% auto #0
 __all__ = ['ELEMENTS', 'TOOLS', 'TOOL_SYSTEM', 'TOOL_DEMOS', 'PLAN_PROMPT', 'calculator', 'convert_units', 'lookup', 'parse_call',
@@ -36,15 +36,13 @@ def calculator(expression:str) -> str:
 def convert_units(value:float, from_unit:str, to_unit:str) -> str:
     "`value` in `from_unit` expressed in `to_unit` (any units `pint` knows: km, mile, kg, lb, degC, degF, hour …)."
     import pint
-    reg = _registry()
-    try: return _num(reg.Quantity(float(value), from_unit).to(to_unit).magnitude)
+    try: return _num(_registry().Quantity(float(value), from_unit).to(to_unit).magnitude)
     except (pint.errors.UndefinedUnitError, pint.errors.DimensionalityError) as e: raise ValueError(str(e)) from None
 
+@functools.cache
 def _registry():
     import pint
-    global _REG
-    if "_REG" not in globals(): _REG = pint.UnitRegistry()
-    return _REG
+    return pint.UnitRegistry()  # built once: parsing its unit definitions takes a moment
 
 ELEMENTS = {  # name: (symbol, atomic number, standard atomic weight)
     "hydrogen": ("H", 1, 1.008), "helium": ("He", 2, 4.0026), "carbon": ("C", 6, 12.011), "nitrogen": ("N", 7, 14.007),
@@ -130,7 +128,7 @@ def tool_messages(question:str, demos:list[tuple[str, str]]|None=None) -> list[d
 def tool_traces(teacher, tasks:list[Record], demos:list[tuple[str, str]]=TOOL_DEMOS, tools:dict=TOOLS,
                 store:JsonlStore|None=None, max_new_tokens:int=64, batch_size:int=8) -> Elicited:
     "Teacher calls for each task, executed; traces whose result equals the reference become records (`meta['messages']`)."
-    out, store = Elicited(), store if store is not None else JsonlStore(Path(tempfile.mkdtemp())/"traces.jsonl")
+    out, store = Elicited(), _store(store, "traces")
     items = [{"id": record_id(t.id, "trace", demos), "t": t} for t in tasks]
     def make(batch):
         recs = []

@@ -4,10 +4,10 @@
 
 # %% ../../nbs/03_skills/01_context_following.ipynb #1989df12
 from __future__ import annotations
-import re, tempfile
-from pathlib import Path
+import re
 from ..core.data import Record, JsonlStore, fill, record_id, _ids
 from ..elicit.labeling import Elicited
+from ..elicit.feedback import _store
 
 # %% auto #0
 __all__ = ['RAG_INSTRUCTION', 'FOLLOW_UPS', 'Retriever', 'rag_prompt', 'citations', 'grounded', 'rag_records', 'dialogues',
@@ -74,7 +74,7 @@ def dialogues(teacher, openers:list, # seed `Record`s or strings: the first user
     if turns > 1 and not follow_ups: raise ValueError("more than one turn needs follow-up messages")
     items = [{"id": record_id(o.id if isinstance(o, Record) else o, "dialogue", turns, follow_ups),
               "opener": o.instruction if isinstance(o, Record) else o} for o in openers]
-    out, store = Elicited(), store if store is not None else JsonlStore(Path(tempfile.mkdtemp())/"dialogues.jsonl")
+    out, store = Elicited(), _store(store, "dialogues")
     def make(batch):
         chats = [[{"role": "user", "content": it["opener"]}] for it in batch]
         for t in range(turns):
@@ -102,8 +102,9 @@ def tokenize_dialogue(records:list[Record], tokenizer, max_len:int=512) -> list[
         labels = [-100] * len(full)
         for i, m in enumerate(msgs):
             if m["role"] != "assistant": continue
-            start, end = len(_ids(tokenizer, msgs[:i], add_generation_prompt=True)), len(_ids(tokenizer, msgs[:i+1]))
-            if _ids(tokenizer, msgs[:i+1]) != full[:end]: raise ValueError("the chat template renders an earlier turn differently inside the full chat")
+            upto = _ids(tokenizer, msgs[:i+1])
+            start, end = len(_ids(tokenizer, msgs[:i], add_generation_prompt=True)), len(upto)
+            if upto != full[:end]: raise ValueError("the chat template renders an earlier turn differently inside the full chat")
             labels[start:end] = full[start:end]
         if all(l == -100 for l in labels[:max_len]): raise ValueError(f"record {r.id!r}: no assistant token fits in max_len={max_len}")
         examples.append({"id": r.id, "input_ids": full[:max_len], "labels": labels[:max_len]})
