@@ -5,7 +5,7 @@
 # %% ../../nbs/02_distill/01_chunked.ipynb #f73d46e9
 from __future__ import annotations
 import torch
-from .divergences import forward_kl
+from .divergences import forward_kl, check_temperature
 
 # %% auto #0
 __all__ = ['chunked_kd_loss', 'plain_kd_loss']
@@ -54,7 +54,7 @@ def chunked_kd_loss(student_hidden:torch.Tensor, # (B, T, d_s) or (N, d_s) last 
     mask = torch.ones(s_h.shape[0], dtype=torch.bool) if mask is None else mask.reshape(-1).bool()
     if mask.shape[0] != s_h.shape[0]: raise ValueError(f"mask has {mask.shape[0]} positions, hidden states {s_h.shape[0]}")
     if not mask.any(): raise ValueError("mask selects no position: nothing to distill in this batch")
-    if temperature <= 0: raise ValueError(f"temperature must be > 0, got {temperature}")
+    check_temperature(temperature)
     return _ChunkedKD.apply(s_h, student_head, t_h.detach(), teacher_head.detach(), mask, divergence, temperature, chunk_size, params)
 
 # %% ../../nbs/02_distill/01_chunked.ipynb #36bf613c

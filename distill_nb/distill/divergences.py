@@ -11,13 +11,14 @@ import torch.nn.functional as F
 from torch import nn
 
 # %% auto #0
-__all__ = ['DIVERGENCES', 'TopK', 'check_logits', 'log_probs', 'forward_kl', 'reverse_kl', 'js_divergence', 'tvd', 'skew_kl',
-           'skew_reverse_kl', 'symmetric_kl', 'fit_unimodal', 'feature_loss', 'attention_loss']
+__all__ = ['TAIL_FLOOR', 'DIVERGENCES', 'TopK', 'check_temperature', 'check_logits', 'log_probs', 'forward_kl', 'reverse_kl',
+           'js_divergence', 'tvd', 'skew_kl', 'skew_reverse_kl', 'symmetric_kl', 'fit_unimodal', 'feature_loss',
+           'attention_loss']
 
 # %% ../../nbs/02_distill/00_divergences.ipynb #3884ca2f
 @dataclass
 class TopK:
-    "A teacher's top-k next-token distribution: token ids, their log-probabilities (at T=1), and the tail mass left over."
+    "A teacher's top-k next-token distribution: token ids, their log-probs (at T=1), the tail mass left over."
     indices:torch.Tensor  # (..., k) long
     logprobs:torch.Tensor # (..., k) log p of those tokens
     tail:torch.Tensor     # (...)    1 - Σ p over the k tokens, in [0, 1]
@@ -25,24 +26,61 @@ class TopK:
     @classmethod
     def from_logits(cls, logits:torch.Tensor, k:int) -> TopK:
         "The top-k cache of full logits (what a feature-extraction pass stores)."
-        lp = F.log_softmax(logits.float(), dim=-1)
+        if not 1 <= k <= logits.shape[-1]:
+            raise ValueError(f"k must be in [1, {logits.shape[-1]}] (the vocabulary), got {k}")
+        lp = F.log_softmax(_up(logits), dim=-1)
         vals, idx = lp.topk(k, dim=-1)
         return cls(idx, vals, (1 - vals.exp().sum(-1)).clamp(min=0))
 
     @property
     def shape(self): return self.indices.shape
 
+    def check(self, vocab:int|None=None, mask:torch.Tensor|None=None, atol:float=1e-3):
+        "Raise a clear error if the cache (at the `mask`ed positions) is not a distribution: ids in range, Σ = 1."
+        if self.logprobs.shape != self.indices.shape or self.tail.shape != self.indices.shape[:-1]:
+            raise ValueError(f"top-k parts disagree: indices {tuple(self.indices.shape)}, "
+                             f"logprobs {tuple(self.logprobs.shape)}, tail {tuple(self.tail.shape)}")
+        if self.indices.dtype in (torch.float16, torch.bfloat16, torch.float32, torch.float64):
+            raise ValueError(f"top-k indices must be integer token ids, got {self.indices.dtype}")
+        if self.indices.numel() and (self.indices.min() < 0 or (vocab and self.indices.max() >= vocab)):
+            raise ValueError(f"teacher top-k names token {self.indices.max().item()} but the student's "
+                             f"vocabulary has {vocab}" if self.indices.min() >= 0 else "top-k holds a negative token id")
+        lp, tail = self.logprobs.detach().double(), self.tail.detach().double()
+        if mask is not None: lp, tail = lp[mask], tail[mask]  # padding positions may hold anything
+        if torch.isnan(lp).any() or (lp > 1e-4).any(): raise ValueError("top-k log-probs must be ≤ 0 and not NaN")
+        if not torch.isfinite(tail).all() or (tail < -atol).any() or (tail > 1 + atol).any():
+            raise ValueError("top-k tail mass must be a finite number in [0, 1] (corrupted cache?)")
+        total = lp.exp().sum(-1) + tail.clamp(min=0)
+        if (bad := (total - 1).abs() > atol).any():
+            raise ValueError(f"top-k probabilities + tail sum to {total[bad].flatten()[0].item():.4f}, not 1 "
+                             "(corrupted cache?)")
+
+
 # %% ../../nbs/02_distill/00_divergences.ipynb #ef400e89
-def check_logits(student_logits:torch.Tensor, teacher_logits:torch.Tensor|TopK, mask:torch.Tensor|None, temperature:float):
+def _up(x:torch.Tensor) -> torch.Tensor:
+    "At least float32: half-precision logits are upcast, float64 stays float64."
+    return x if x.dtype == torch.float64 else x.float()
+
+def check_temperature(temperature):
+    "Raise unless `temperature` is a finite number > 0."
+    if not (isinstance(temperature, (int, float)) and math.isfinite(temperature) and temperature > 0):
+        raise ValueError(f"temperature must be > 0 and finite, got {temperature}")
+
+def check_logits(student_logits:torch.Tensor, teacher_logits:torch.Tensor|TopK,
+                 mask:torch.Tensor|None, temperature:float):
     "Validate a divergence's inputs; returns the boolean mask over positions (all True if `mask` is None)."
-    if temperature <= 0: raise ValueError(f"temperature must be > 0, got {temperature}")
+    check_temperature(temperature)
+    if not isinstance(student_logits, torch.Tensor):
+        raise TypeError(f"student logits must be a tensor, got {type(student_logits).__name__}")
     if isinstance(teacher_logits, TopK):
-        if temperature != 1: raise ValueError(f"a TopK cache holds probabilities at T=1, so temperature must be 1, got {temperature}")
+        if temperature != 1:
+            raise ValueError(f"a TopK cache holds probabilities at T=1, so temperature must be 1, got {temperature}")
         if teacher_logits.shape[:-1] != student_logits.shape[:-1]:
-            raise ValueError(f"student logits {tuple(student_logits.shape)} and teacher top-k {tuple(teacher_logits.shape)} cover different positions")
-        if teacher_logits.indices.max() >= student_logits.shape[-1]:
-            raise ValueError(f"teacher top-k names token {teacher_logits.indices.max().item()} but the student's vocabulary has {student_logits.shape[-1]}")
-        tensors = (("student", student_logits), ("teacher", teacher_logits.logprobs.clamp(min=-1e30)))
+            raise ValueError(f"student logits {tuple(student_logits.shape)} and teacher top-k "
+                             f"{tuple(teacher_logits.shape)} cover different positions")
+        tensors = (("student", student_logits),)
+    elif not isinstance(teacher_logits, torch.Tensor):
+        raise TypeError(f"teacher logits must be a tensor or a TopK cache, got {type(teacher_logits).__name__}")
     else:
         if student_logits.shape != teacher_logits.shape:
             s, t = tuple(student_logits.shape), tuple(teacher_logits.shape)
@@ -52,40 +90,50 @@ def check_logits(student_logits:torch.Tensor, teacher_logits:torch.Tensor|TopK, 
     for name, x in tensors:
         lo, hi = torch.aminmax(x.detach())  # one fast pass; NaN propagates into both
         if not (torch.isfinite(lo) and torch.isfinite(hi)): raise ValueError(f"{name} logits contain NaN or inf")
-    if mask is None: return torch.ones(student_logits.shape[:-1], dtype=torch.bool, device=student_logits.device)
-    if mask.shape != student_logits.shape[:-1]: raise ValueError(f"mask shape {tuple(mask.shape)} must be {tuple(student_logits.shape[:-1])}")
+    if mask is None: mask = torch.ones(student_logits.shape[:-1], dtype=torch.bool, device=student_logits.device)
+    elif mask.shape != student_logits.shape[:-1]:
+        raise ValueError(f"mask shape {tuple(mask.shape)} must be {tuple(student_logits.shape[:-1])}")
     mask = mask.bool()
     if not mask.any(): raise ValueError("mask selects no position: nothing to distill in this batch")
+    if isinstance(teacher_logits, TopK): teacher_logits.check(student_logits.shape[-1], mask)
     return mask
 
 def _check_fraction(name:str, v:float):
-    if not 0 <= v <= 1: raise ValueError(f"{name} must be in [0, 1], got {v}")
+    if not (isinstance(v, (int, float)) and 0 <= v <= 1): raise ValueError(f"{name} must be in [0, 1], got {v}")
+
 
 # %% ../../nbs/02_distill/00_divergences.ipynb #f55ee1ed
+TAIL_FLOOR = 1e-7  # the least mass "anything else" may have (TRL's floor): log 0 would make reverse KL infinite
+
 def log_probs(student_logits, teacher_logits, mask=None, temperature:float=1.0) -> tuple[torch.Tensor, torch.Tensor]:
     "Validated `(log q_θ, log p)` over the unmasked positions: (N, V), or (N, k+1) for a `TopK` teacher."
     mask = check_logits(student_logits, teacher_logits, mask, temperature)
     if not isinstance(teacher_logits, TopK):
-        log_q = F.log_softmax(student_logits[mask].float() / temperature, dim=-1)
-        return log_q, F.log_softmax(teacher_logits[mask].float() / temperature, dim=-1)
+        log_q = F.log_softmax(_up(student_logits[mask]) / temperature, dim=-1)
+        return log_q, F.log_softmax(_up(teacher_logits[mask]) / temperature, dim=-1)
     # top-k teacher (T = 1): only k + 1 student log-probs per position are needed, log q(v) = z_v − logsumexp(z),
     # so the (N, V) log-softmax is never built — a top-k step costs little more than cross-entropy
-    z = student_logits.float()
+    z = _up(student_logits)
     log_qk = (z.gather(-1, teacher_logits.indices) - torch.logsumexp(z, -1, keepdim=True))[mask]
-    lp, tail = teacher_logits.logprobs[mask].float(), teacher_logits.tail[mask].float()
-    q_rest = (1 - log_qk.exp().sum(-1, keepdim=True)).clamp(min=1e-12)
-    return torch.cat([log_qk, q_rest.log()], -1), torch.cat([lp, tail.clamp(min=0).unsqueeze(-1).log()], -1)
+    lp, tail = _up(teacher_logits.logprobs[mask]), _up(teacher_logits.tail[mask])
+    # a slot with log p = -inf (a server that sent fewer than k tokens) is not in the top k: its mass is tail
+    log_qk = torch.where(torch.isinf(lp), torch.full_like(log_qk, -math.inf), log_qk)
+    q_rest = (1 - log_qk.exp().sum(-1, keepdim=True)).clamp(min=TAIL_FLOOR)
+    # a teacher sure of its k tokens leaves tail = 0; both tails are floored so every divergence stays finite
+    p_rest = tail.clamp(min=TAIL_FLOOR).unsqueeze(-1)
+    return torch.cat([log_qk, q_rest.log()], -1), torch.cat([lp, p_rest.log()], -1)
 
 def _kl(log_a:torch.Tensor, log_b:torch.Tensor) -> torch.Tensor:
-    "Per-row KL(a ‖ b) from log-probabilities; 0 · log 0 counts as 0."
+    "Per-row KL(a ‖ b) from log-probabilities; 0 · log 0 counts as 0 (and so does its gradient)."
     a = log_a.exp()
-    return torch.where(a > 0, a * (log_a - log_b), torch.zeros_like(a)).sum(-1)
+    return (a * torch.where(a > 0, log_a - log_b, torch.zeros_like(a))).sum(-1)
 
 def _mix(log_a, log_b, w:float):
     "log(w·a + (1−w)·b), stably."
     if w <= 0: return log_b
     if w >= 1: return log_a
     return torch.logaddexp(log_a + math.log(w), log_b + math.log(1 - w))
+
 
 # %% ../../nbs/02_distill/00_divergences.ipynb #52499ee0
 def forward_kl(student_logits, teacher_logits, mask=None, temperature:float=1.0) -> torch.Tensor:
@@ -99,9 +147,12 @@ def reverse_kl(student_logits, teacher_logits, mask=None, temperature:float=1.0)
     return _kl(log_q, log_p).mean()
 
 def js_divergence(student_logits, teacher_logits, mask=None, temperature:float=1.0, beta:float=0.5) -> torch.Tensor:
-    "Generalized JSD of GKD: β·KL(p ‖ m) + (1−β)·KL(q_θ ‖ m), m = β·p + (1−β)·q_θ."
+    "Generalized JSD of GKD: β·KL(p ‖ m) + (1−β)·KL(q_θ ‖ m), m = β·p + (1−β)·q_θ; β=0 is forward, β=1 reverse KL."
     _check_fraction("beta", beta)
     log_q, log_p = log_probs(student_logits, teacher_logits, mask, temperature)
+    # at the endpoints the mixture collapses and the formula is 0; GKD and TRL define them as the two KLs
+    if beta == 0: return _kl(log_p, log_q).mean()
+    if beta == 1: return _kl(log_q, log_p).mean()
     log_m = _mix(log_p, log_q, beta)
     return (beta * _kl(log_p, log_m) + (1 - beta) * _kl(log_q, log_m)).mean()
 

@@ -6,7 +6,7 @@
 from __future__ import annotations
 import torch
 import torch.nn.functional as F
-from ..distill.divergences import DIVERGENCES
+from ..distill.divergences import DIVERGENCES, check_temperature
 
 # %% auto #0
 __all__ = ['entropy', 'position_view', 'divergence_strip', 'DistributionExplorer']
@@ -20,7 +20,7 @@ def entropy(logits:torch.Tensor, temperature:float=1.0) -> torch.Tensor:
 def position_view(teacher_logits:torch.Tensor, student_logits:torch.Tensor, pos:int, temperature:float=1.0, k:int=10) -> dict:
     "At one position: the teacher's top-k tokens and probabilities, the student's on the same tokens, entropies, mass outside."
     if not 0 <= pos < teacher_logits.shape[0]: raise ValueError(f"position {pos} outside 0..{teacher_logits.shape[0] - 1}")
-    if temperature <= 0: raise ValueError(f"temperature must be > 0, got {temperature}")
+    check_temperature(temperature)
     p, q = F.softmax(teacher_logits[pos].float() / temperature, -1), F.softmax(student_logits[pos].float() / temperature, -1)
     top = p.topk(k)
     return {"ids": top.indices.tolist(), "teacher": top.values.tolist(), "student": q[top.indices].tolist(),
