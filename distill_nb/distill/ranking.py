@@ -4,7 +4,7 @@
 
 # %% ../../nbs/02_distill/05_ranking.ipynb #46d46b17
 from __future__ import annotations
-import copy
+import copy, math
 import torch
 import torch.nn.functional as F
 from ..core.data import pad_batch
@@ -16,10 +16,14 @@ __all__ = ['dpo_loss', 'rrhf_loss', 'pro_loss', 'rank_train']
 # %% ../../nbs/02_distill/05_ranking.ipynb #dd68db71
 def dpo_loss(chosen:torch.Tensor, rejected:torch.Tensor, # (B,) policy log π_θ(y_w|x), log π_θ(y_l|x)
              ref_chosen:torch.Tensor, ref_rejected:torch.Tensor, # (B,) the same under the frozen reference
-             beta:float=0.1) -> torch.Tensor:
-    "Direct Preference Optimization: -log σ(β·(chosen margin − rejected margin)), averaged over pairs."
-    if beta <= 0: raise ValueError(f"beta must be > 0, got {beta}")
-    return -F.logsigmoid(beta * ((chosen - ref_chosen) - (rejected - ref_rejected))).mean()
+             beta:float=0.1,
+             sft_weight:float=0.0, chosen_tokens:torch.Tensor|None=None) -> torch.Tensor: # RPO: (B,) tokens per chosen
+    "DPO: -log σ(β·(chosen margin − rejected margin)) over pairs, + w·NLL per token of the chosen answers (RPO)."
+    if not (isinstance(beta, (int, float)) and math.isfinite(beta) and beta > 0): raise ValueError(f"beta must be > 0, got {beta}")
+    loss = -F.logsigmoid(beta * ((chosen - ref_chosen) - (rejected - ref_rejected))).mean()
+    if sft_weight == 0: return loss
+    if chosen_tokens is None: raise ValueError("the SFT term (sft_weight > 0) needs chosen_tokens, the length of each chosen answer")
+    return loss - sft_weight * chosen.sum() / chosen_tokens.sum()  # TRL's "sft" loss type: mean over all chosen tokens
 
 def _check_list(logps, scores=None):
     if logps.dim() != 2 or logps.shape[1] < 2: raise ValueError(f"need (B, k ≥ 2) candidate log-likelihoods, got shape {tuple(logps.shape)}")
@@ -36,13 +40,21 @@ def rrhf_loss(logps:torch.Tensor, # (B, k) length-normalised log π_θ of each c
     return (rank - sft_weight * best).mean()
 
 def pro_loss(logps:torch.Tensor, # (B, n) log π_θ of candidates sorted best first
-             sft_weight:float=1.0) -> torch.Tensor:
-    "PRO: Plackett–Luce listwise loss — each candidate must beat all those ranked below it — + λ·SFT on the best."
-    _check_list(logps)
+             scores:torch.Tensor|None=None, # (B, n) teacher rewards, descending; default: the ranks n-1 … 0
+             sft_weight:float=1.0,
+             gap_scaling:bool=True) -> torch.Tensor: # False: plain Plackett–Luce (every gap 1)
+    "PRO: each candidate must beat all those ranked below it, scaled by the reward gaps, + λ·SFT on the best."
+    _check_list(logps, scores)
     n = logps.shape[1]
-    suffix_lse = torch.logcumsumexp(logps.flip(1), 1).flip(1)               # log Σ_{j≥k} exp(p_j)
-    pl = -(logps[:, :n-1] - suffix_lse[:, :n-1]).sum(1)
-    return (pl - sft_weight * logps[:, 0]).mean()
+    if scores is None: scores = torch.arange(n - 1, -1, -1, dtype=logps.dtype).expand_as(logps)
+    if (scores[:, 1:] > scores[:, :-1]).any(): raise ValueError("candidates must be sorted best first (scores descending)")
+    total = logps.new_zeros(logps.shape[0])
+    for k in range(n - 1):
+        gaps = (scores[:, k:k+1] - scores[:, k+1:]) if gap_scaling else torch.ones_like(logps[:, k+1:])
+        first = gaps.max(1, keepdim=True).values                           # d_k^k
+        z = torch.cat([first * logps[:, k:k+1], gaps * logps[:, k+1:]], 1)
+        total = total - (z[:, 0] - torch.logsumexp(z, 1))
+    return (total - sft_weight * logps[:, 0]).mean()
 
 # %% ../../nbs/02_distill/05_ranking.ipynb #9433670c
 def _candidates_batch(prompts, candidates, tokenizer, max_len):
@@ -56,6 +68,7 @@ def _candidates_batch(prompts, candidates, tokenizer, max_len):
 def rank_train(student, tokenizer, prompts:list[str], candidates:list[list[str]], # per prompt, best first
                loss:str="dpo", steps:int=20, lr:float=1e-4, beta:float=0.1,
                sft_weight:float|None=None, # weight of the NLL of the best candidate; default 1 for RRHF/PRO, 0 for DPO (> 0: RPO)
+               scores:list[list[float]]|None=None, # teacher rewards per candidate (PRO's gap scaling); default: ranks
                max_len:int=256, progress:bool=True) -> list[dict]:
     "Train `student` to rank candidates as the teacher did, with `loss` in {'dpo', 'rrhf', 'pro'}; returns the history."
     from tqdm.auto import tqdm
@@ -64,6 +77,10 @@ def rank_train(student, tokenizer, prompts:list[str], candidates:list[list[str]]
     if loss == "dpo" and k != 2: raise ValueError(f"DPO needs exactly 2 candidates (chosen, rejected) per prompt, got {k}")
     if sft_weight is None: sft_weight = 0.0 if loss == "dpo" else 1.0
     if sft_weight < 0: raise ValueError(f"sft_weight must be >= 0, got {sft_weight}")
+    if steps < 1: raise ValueError(f"steps must be >= 1, got {steps}")
+    if scores is not None:
+        if [len(s) for s in scores] != [k] * len(prompts): raise ValueError(f"scores must give {k} numbers for each of the {len(prompts)} prompts")
+        scores = torch.tensor(scores, dtype=torch.float)
     n_best = (batch["labels"][:, 1:] != -100).sum(1).view(-1, k)[:, 0]  # tokens of each best candidate
     ref = None
     if loss == "dpo":
@@ -73,9 +90,9 @@ def rank_train(student, tokenizer, prompts:list[str], candidates:list[list[str]]
     student.train()
     for step in tqdm(range(steps), desc=f"{loss} training", disable=not progress):
         lp = sequence_logprobs(student, batch, average=loss != "dpo").view(-1, k)
-        if loss == "dpo": value = dpo_loss(lp[:, 0], lp[:, 1], ref_lp[:, 0], ref_lp[:, 1], beta) - sft_weight * (lp[:, 0] / n_best).mean()
-        elif loss == "rrhf": value = rrhf_loss(lp, torch.arange(k, 0, -1).float().expand_as(lp), sft_weight)
-        else: value = pro_loss(lp, sft_weight)
+        if loss == "dpo": value = dpo_loss(lp[:, 0], lp[:, 1], ref_lp[:, 0], ref_lp[:, 1], beta, sft_weight, n_best)
+        elif loss == "rrhf": value = rrhf_loss(lp, scores if scores is not None else torch.arange(k, 0, -1).float().expand_as(lp), sft_weight)
+        else: value = pro_loss(lp, scores, sft_weight)
         opt.zero_grad(); value.backward(); opt.step()
         with torch.no_grad(): history.append({"step": step + 1, "loss": value.item(), "accuracy": (lp[:, 0] > lp[:, 1:].max(1).values).float().mean().item()})
     student.eval()
