@@ -4,14 +4,14 @@
 
 # %% ../../nbs/02_distill/03_kd.ipynb #6432965e
 from __future__ import annotations
-import json, random
+import json, math, random
 from pathlib import Path
 from typing import Callable
 import torch
 import torch.nn.functional as F
 from ..core.data import pad_batch
 from ..core.teachers import WhiteBoxError
-from .divergences import forward_kl, TopK, DIVERGENCES
+from .divergences import forward_kl, TopK, DIVERGENCES, check_temperature
 
 # %% auto #0
 __all__ = ['vocab_size', 'check_pair', 'as_divergence', 'kd_loss', 'cache_topk', 'student_samples', 'ReplayBuffer', 'distill']
@@ -108,15 +108,45 @@ class ReplayBuffer:
 
 # %% ../../nbs/02_distill/03_kd.ipynb #b0888699
 def _save(ckpt:Path, student, opt, sched, state:dict):
+    "Write the checkpoint atomically: tensors, numbers and lists only, so it loads with `weights_only=True`."
     tmp = ckpt.with_suffix(".tmp")
-    torch.save({"model": student.state_dict(), "opt": opt.state_dict(), "sched": sched.state_dict(), **state}, tmp)
+    torch.save({"model": student.state_dict(), "opt": opt.state_dict(), "sched": sched.state_dict(),
+                "torch_rng": torch.get_rng_state(), **state}, tmp)
     tmp.replace(ckpt)  # atomic: an interrupted save never leaves a half checkpoint
+
+def _load(ckpt:Path) -> dict:
+    "A checkpoint, read without running any code it may hold (no pickle objects: `weights_only=True`)."
+    import pickle
+    try: return torch.load(ckpt, weights_only=True)
+    except pickle.UnpicklingError as e:
+        raise ValueError(f"{ckpt} is not a distill checkpoint this version can load safely "
+                         f"(it holds objects that would run code when loaded): {str(e).splitlines()[0]}") from None
+
+def _fingerprint(examples:list[dict]) -> str:
+    "A short hash of the training examples (their tokens, labels and caches): a resume must see the same data."
+    import hashlib
+    h = hashlib.sha1()
+    for e in examples: h.update(json.dumps([e.get(k) for k in sorted(e) if k != "id"]).encode())
+    return h.hexdigest()[:16]
+
+def _check_resume(saved:dict, config:dict, ckpt:Path):
+    "Refuse to resume a checkpoint made with settings that change the run, naming each difference."
+    old = saved.get("config")
+    if old is None: raise ValueError(f"{ckpt} has no run settings (written by an older version); "
+                                     "delete it or choose another checkpoint_dir")
+    if diff := [f"{k}: checkpoint {old.get(k)!r}, now {v!r}" for k, v in config.items() if old.get(k) != v]:
+        raise ValueError(f"{ckpt} was written by a run with other settings ({'; '.join(diff)}); "
+                         "resume with the same settings, or choose another checkpoint_dir")
+
+def _tuples(x):
+    "A Random state read back from a checkpoint (lists where `getstate` gave tuples)."
+    return tuple(_tuples(v) for v in x) if isinstance(x, (list, tuple)) else x
 
 @torch.no_grad()
 def _held_out_kd(student, teacher, batch, temperature, divergence):
     student.eval()
-    v = kd_loss(student(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits, teacher.logits(batch),
-                batch["labels"], 0.0, temperature, divergence)["kd"].item()
+    v = kd_loss(student(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits,
+                teacher.logits(batch), batch["labels"], 0.0, temperature, divergence)["kd"].item()
     student.train()
     return v
 
@@ -137,8 +167,9 @@ def distill(student, teacher, # a trainable causal LM; a white-box teacher (`HFT
     if offline and not (examples and "topk_indices" in examples[0]): raise ValueError("without a teacher, examples need a top-k cache (see cache_topk)")
     if not offline: check_pair(student, teacher)
     if offline and lmbda > 0: raise ValueError("on-policy batches need an online teacher to score the student's samples")
-    if temperature <= 0: raise ValueError(f"temperature must be > 0, got {temperature}")
-    if not 0 <= lmbda <= 1: raise ValueError(f"lmbda must be in [0, 1], got {lmbda}")
+    check_temperature(temperature)
+    if not (isinstance(lmbda, (int, float)) and 0 <= lmbda <= 1): raise ValueError(f"lmbda must be in [0, 1], got {lmbda}")
+    if not (isinstance(lr, (int, float)) and math.isfinite(lr) and lr > 0): raise ValueError(f"lr must be a finite number > 0, got {lr}")
     if not examples: raise ValueError("no examples to distill on")
     if steps < 1 or batch_size < 1: raise ValueError(f"steps and batch_size must be >= 1, got {steps} and {batch_size}")
     if adaptive and not (val_examples and lmbda > 0): raise ValueError("adaptive λ needs val_examples and a starting lmbda > 0")
@@ -148,13 +179,21 @@ def distill(student, teacher, # a trainable causal LM; a white-box teacher (`HFT
     opt = torch.optim.AdamW([p for p in student.parameters() if p.requires_grad], lr=lr, weight_decay=0.0)
     sched = get_cosine_schedule_with_warmup(opt, min(warmup, steps - 1), steps)
     state = {"step": 0, "order": [], "history": [], "lmbda": lmbda, "best_val": None, "rng": random.Random(seed).getstate()}
+    config = {"steps": steps, "batch_size": batch_size, "lr": lr, "alpha_ce": alpha_ce, "temperature": temperature,
+              "divergence": getattr(divergence, "__name__", repr(divergence)), "params": json.dumps(params, sort_keys=True, default=str),
+              "warmup": warmup, "seed": seed, "lmbda": lmbda, "max_new_tokens": max_new_tokens, "adaptive": adaptive,
+              "eval_every": eval_every, "offline": offline, "examples": _fingerprint(examples),
+              "replay": None if replay is None else [replay.capacity, replay.reuse]}
     ckpt = Path(checkpoint_dir)/"distill.pt" if checkpoint_dir else None
+    torch.manual_seed(seed)
     if ckpt and ckpt.exists():
-        saved = torch.load(ckpt, weights_only=False)
+        saved = _load(ckpt); _check_resume(saved, config, ckpt)
         student.load_state_dict(saved.pop("model")); opt.load_state_dict(saved.pop("opt")); sched.load_state_dict(saved.pop("sched"))
+        torch.set_rng_state(saved.pop("torch_rng"))  # on-policy samples continue the same random stream
+        if replay is not None: replay.items, _ = saved.pop("replay_items"), replay.rng.setstate(_tuples(saved.pop("replay_rng")))
         state.update(saved)
-    rng = random.Random(); rng.setstate(state["rng"])
-    torch.manual_seed(seed + state["step"])
+    state["config"] = config
+    rng = random.Random(); rng.setstate(_tuples(state["rng"]))
     val = pad_batch(val_examples, pad_id) if val_examples else None
     student.train()
     bar = tqdm(range(state["step"], steps), desc="distilling", disable=not progress, initial=state["step"], total=steps)
@@ -179,6 +218,8 @@ def distill(student, teacher, # a trainable causal LM; a white-box teacher (`HFT
         state["history"].append(rec); state["step"] = step + 1; bar.set_postfix(loss=f"{rec['loss']:.3f}")
         if callback: callback(rec)
         if ckpt and ((step + 1) % save_every == 0 or step + 1 == steps):
-            ckpt.parent.mkdir(parents=True, exist_ok=True); state["rng"] = rng.getstate(); _save(ckpt, student, opt, sched, state)
+            ckpt.parent.mkdir(parents=True, exist_ok=True); state["rng"] = rng.getstate()
+            if replay is not None: state["replay_items"], state["replay_rng"] = replay.items, replay.rng.getstate()
+            _save(ckpt, student, opt, sched, state)
     student.eval()
     return state["history"]
