@@ -4,7 +4,8 @@
 
 # %% ../../nbs/00_core/01_data.ipynb #c1a41c07
 from __future__ import annotations
-import dataclasses, hashlib, json, os
+import dataclasses, hashlib, json, math, os
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
@@ -12,7 +13,7 @@ import torch
 
 # %% auto #0
 __all__ = ['DATA_DIR', 'Record', 'record_id', 'JsonlStore', 'fill', 'seed_names', 'load_seed', 'chat_messages', 'tokenize_chat',
-           'pad_batch']
+           'check_examples', 'pad_batch']
 
 # %% ../../nbs/00_core/01_data.ipynb #fb0d675f
 @dataclass
@@ -25,9 +26,19 @@ class Record:
     rationale:str = ""
     meta:dict = field(default_factory=dict)
 
+    def __post_init__(self):
+        if not isinstance(self.id, str) or not self.id:
+            raise ValueError(f"a record id must be a non-empty string, got {self.id!r}")
+        for k in ("instruction", "input", "output", "rationale"):
+            if not isinstance(v := getattr(self, k), str):
+                raise ValueError(f"record {self.id!r}: {k} must be a string, got {type(v).__name__} {v!r:.40}")
+        if not self.instruction.strip(): raise ValueError(f"record {self.id!r} has an empty instruction")
+        if not isinstance(self.meta, dict): raise ValueError(f"record {self.id!r}: meta must be a dict, got {self.meta!r:.40}")
+
     @classmethod
     def from_dict(cls, d:dict) -> Record:
-        "A `Record` from a dict, with a clear error for missing or unknown keys."
+        "A `Record` from a dict, with a clear error for missing or unknown keys and wrong types."
+        if not isinstance(d, dict): raise ValueError(f"a record is a JSON object, got {d!r:.60}")
         names = {f.name for f in dataclasses.fields(cls)}
         if unknown := set(d) - names: raise ValueError(f"unknown record keys {sorted(unknown)}; a record has {sorted(names)}")
         if missing := {"id", "instruction"} - set(d): raise ValueError(f"record is missing {sorted(missing)}: {d}")
@@ -41,49 +52,73 @@ def record_id(*parts) -> str:
 
 # %% ../../nbs/00_core/01_data.ipynb #79cbe372
 class JsonlStore:
-    "Append-only JSONL file of `Record`s keyed by id: resumable, never duplicates an id."
+    "Append-only JSONL file of `Record`s keyed by id: resumable, never duplicates an id, even with two writers."
     def __init__(self, path:str|Path):
         self.path = Path(path)
+        if self.path.is_dir(): raise IsADirectoryError(f"{self.path} is a folder; a store is a .jsonl file")
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.ids = set()
-        self._repair_and_index()
+        self.ids, self.settings, self._offset = set(), {}, 0
+        with self._locked(): pass  # reads what is there, drops a line cut by a killed writer
 
-    def _repair_and_index(self):
-        if not self.path.exists(): return
-        data = self.path.read_bytes()
-        good = data.rfind(b"\n") + 1  # everything after the last newline is an interrupted write
+    @contextmanager
+    def _locked(self):
+        "Hold the file's exclusive lock (POSIX `flock`) and catch up with lines other writers appended."
+        import fcntl
+        with open(self.path, "ab") as f:
+            fcntl.flock(f, fcntl.LOCK_EX)
+            try: self._catch_up(); yield f
+            finally: fcntl.flock(f, fcntl.LOCK_UN)
+
+    def _catch_up(self):
+        with open(self.path, "rb") as f: f.seek(self._offset); data = f.read()
+        good = data.rfind(b"\n") + 1  # every writer writes whole lines under the lock: a rest is a killed write
         if good < len(data):
-            with open(self.path, "r+b") as f: f.truncate(good)
-        for n, line in enumerate(data[:good].decode().splitlines(), 1):
+            with open(self.path, "r+b") as f: f.truncate(self._offset + good)
+        first = self._line_no if self._offset else 1
+        for n, line in enumerate(data[:good].split(b"\n")[:-1], first):  # newline-only framing: U+2028 is text
             if not line.strip(): continue
-            try: rid = json.loads(line)["id"]
-            except (json.JSONDecodeError, KeyError, TypeError) as e:
+            try: d = json.loads(line.decode("utf-8")); rid = d["id"]
+            except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as e:
                 raise ValueError(f"{self.path}:{n} is not a JSON record with an 'id' ({e}); fix or remove that line") from None
             if rid in self.ids: raise ValueError(f"{self.path}:{n} repeats id {rid!r}")
-            self.ids.add(rid)
+            self.ids.add(rid); self.settings[rid] = (d.get("meta") or {}).get("settings")
+        self._offset += good; self._line_no = first + data[:good].count(b"\n")
 
     def __len__(self): return len(self.ids)
     def __contains__(self, rid): return rid in self.ids
     def __iter__(self):
-        with open(self.path) if self.path.exists() else open(os.devnull) as f:
-            for line in f:
-                if line.strip(): yield Record.from_dict(json.loads(line))
+        if not self.path.exists(): return
+        with open(self.path, "rb") as f:
+            for line in f.read().split(b"\n"):
+                if line.strip(): yield Record.from_dict(json.loads(line.decode("utf-8")))
 
-    def add(self, records:Record|Iterable[Record]) -> int:
-        "Append records, flushing each line; an id already stored is an error. Returns how many were added."
+    def add(self, records:Record|Iterable[Record], skip_existing:bool=False) -> int:
+        "Append records, one flushed line each; an id already stored is an error (or skipped). Returns how many were added."
+        if isinstance(records, (dict, str, bytes)): raise TypeError(f"JsonlStore stores Record objects, got {type(records).__name__}")
         records = [records] if isinstance(records, Record) else list(records)
-        with open(self.path, "a") as f:
-            for r in records:
-                if not isinstance(r, Record): raise TypeError(f"JsonlStore stores Record objects, got {type(r).__name__}")
-                if r.id in self.ids: raise ValueError(f"id {r.id!r} is already in {self.path}")
-                f.write(json.dumps(r.to_dict(), ensure_ascii=False) + "\n"); f.flush()
-                self.ids.add(r.id)
-        return len(records)
+        lines, seen = [], set()
+        for r in records:
+            if not isinstance(r, Record): raise TypeError(f"JsonlStore stores Record objects, got {type(r).__name__}")
+            if r.id in seen: raise ValueError(f"id {r.id!r} appears twice in one add")
+            seen.add(r.id)
+            try: lines.append((r, json.dumps(r.to_dict(), ensure_ascii=False, allow_nan=False) + "\n"))
+            except ValueError: raise ValueError(f"record {r.id!r} holds a NaN or infinite number, which JSON cannot store") from None
+            except TypeError as e: raise TypeError(f"record {r.id!r} holds a value JSON cannot store: {e}") from None
+        with self._locked() as f:  # another process may have added some of these ids meanwhile
+            if (dup := [r.id for r, _ in lines if r.id in self.ids]) and not skip_existing:
+                raise ValueError(f"id {dup[0]!r} is already in {self.path}")
+            new = [(r, l) for r, l in lines if r.id not in self.ids]
+            for r, l in new:
+                f.write(l.encode("utf-8")); f.flush()
+                self.ids.add(r.id); self.settings[r.id] = r.meta.get("settings")
+            self._offset = f.tell(); self._line_no += len(new)
+        return len(new)
 
     def to_dataset(self):
         "The records as a `datasets.Dataset`."
         from datasets import Dataset
         return Dataset.from_list([r.to_dict() for r in self])
+
 
 # %% ../../nbs/00_core/01_data.ipynb #bde83dda
 def _item_id(item) -> str:
@@ -91,18 +126,33 @@ def _item_id(item) -> str:
     if rid is None: raise ValueError(f"every item needs an 'id' to be resumable, got {item!r}")
     return rid
 
+def _diff(old, new) -> str:
+    if not isinstance(old, dict): return f"stored without settings, now {new}"
+    keys = sorted(set(old) | set(new), key=str)
+    return ", ".join(f"{k}: stored {old.get(k)!r}, now {new.get(k)!r}" for k in keys if old.get(k) != new.get(k))
+
 def fill(store:JsonlStore, items:Iterable, # seed items with an `id` (Records or dicts)
          make:Callable[[list], list[Record]], # turns a batch of items into records (calls the teacher)
-         batch_size:int=8, desc:str="generating") -> int:
+         batch_size:int=8, desc:str="generating",
+         settings:dict|None=None) -> int: # what made the records (teacher, lengths…): a resume must match
     "Run `make` on the items whose id is not in `store` yet, appending records as each batch is done."
     from tqdm.auto import tqdm
-    if batch_size < 1: raise ValueError(f"batch_size must be >= 1, got {batch_size}")
+    if not isinstance(batch_size, int) or batch_size < 1: raise ValueError(f"batch_size must be an integer >= 1, got {batch_size}")
+    items = list(items)
+    if settings is not None:
+        settings = json.loads(json.dumps(settings, sort_keys=True, default=str))  # as it reads back from the file
+        if clash := [i for i in map(_item_id, items) if i in store and store.settings.get(i) != settings]:
+            raise ValueError(f"{store.path} already holds {len(clash)} of these records made with other settings "
+                             f"({_diff(store.settings[clash[0]], settings)}); use another store to make them anew")
     todo = [it for it in items if _item_id(it) not in store]
     added = 0
     with tqdm(total=len(todo), desc=desc, disable=not todo) as bar:
         for i in range(0, len(todo), batch_size):
             batch = todo[i:i+batch_size]
-            added += store.add(make(batch))
+            recs = make(batch)
+            if settings is not None:
+                for r in recs: r.meta["settings"] = settings
+            added += store.add(recs, skip_existing=True)  # ids another writer stored meanwhile are not doubled
             bar.update(len(batch))
     return added
 
@@ -122,12 +172,15 @@ def load_seed(name:str|Path) -> list[Record]:
     path = Path(name)
     if path.suffix != ".jsonl": path = DATA_DIR/f"{name}.jsonl"
     if not path.is_file(): raise FileNotFoundError(f"no seed set {str(name)!r}; shipped ones: {seed_names()}")
-    lines = [l for l in path.read_text().splitlines() if l.strip()]
-    if not lines: raise ValueError(f"seed file {path} is empty")
-    records = []
-    for n, line in enumerate(lines, 1):
-        try: records.append(Record.from_dict(json.loads(line)))
-        except (json.JSONDecodeError, ValueError) as e: raise ValueError(f"{path}: record {n}: {e}") from None
+    records, ids = [], {}
+    for n, line in enumerate(path.read_bytes().split(b"\n"), 1):  # newline-only framing, as JsonlStore
+        if not line.strip(): continue
+        try: r = Record.from_dict(json.loads(line.decode("utf-8")))
+        except UnicodeDecodeError: raise ValueError(f"{path}:{n}: not UTF-8 text") from None
+        except (json.JSONDecodeError, ValueError) as e: raise ValueError(f"{path}:{n}: {e}") from None
+        if r.id in ids: raise ValueError(f"{path}:{n}: id {r.id!r} was already used on line {ids[r.id]}")
+        ids[r.id] = n; records.append(r)
+    if not records: raise ValueError(f"seed file {path} is empty")
     return records
 
 # %% ../../nbs/00_core/01_data.ipynb #ffac430c
@@ -154,8 +207,19 @@ def tokenize_chat(records:Iterable[Record], tokenizer, max_len:int=256, system:s
         examples.append({"id": r.id, "input_ids": full, "labels": [-100]*len(prompt) + full[len(prompt):]})
     return examples
 
+def check_examples(examples, what:str="examples") -> list[dict]:
+    "The examples as a list, or a clear error unless they are tokenized examples (`input_ids`, `labels`)."
+    if isinstance(examples, (str, dict)) or not hasattr(examples, "__len__") or not len(examples):
+        raise ValueError(f"{what} must be a non-empty list of tokenized examples (see tokenize_chat), got {examples!r:.60}")
+    bad = next((e for e in examples if not (isinstance(e, dict) and "input_ids" in e and "labels" in e)), None)
+    if bad is not None: raise ValueError(f"{what} must be tokenized examples with input_ids and labels (see tokenize_chat); "
+                                         f"got {type(bad).__name__} {bad!r:.60}")
+    if any(len(e["input_ids"]) != len(e["labels"]) for e in examples): raise ValueError(f"{what}: input_ids and labels differ in length")
+    return list(examples)
+
 def pad_batch(examples:list[dict], pad_id:int) -> dict:
     "Right-pad a list of tokenized examples into `input_ids`, `attention_mask`, `labels` tensors."
+    if not examples: raise ValueError("pad_batch needs at least one example")
     n = max(len(e["input_ids"]) for e in examples)
     pad = lambda xs, v: [x + [v]*(n - len(x)) for x in xs]
     ids = [e["input_ids"] for e in examples]
