@@ -37,3 +37,49 @@ def test_unreachable_server_and_black_box_limits():
     with pytest.raises(RuntimeError, match="could not be reached"): api.generate(["hi"])
     with pytest.raises(WhiteBoxError, match="black-box teacher"): api.logits({})
     with pytest.raises(WhiteBoxError, match="black-box teacher"): api.hidden_states({})
+
+def test_timeout_is_a_total_deadline_even_for_a_trickling_or_hung_server(tiny_teacher):
+    with ChatServer(tiny_teacher) as srv:
+        api = APITeacher(srv.url, "tiny", max_retries=0, timeout=2)
+        for fault in ({"trickle": 0.5}, {"hang": 30}):
+            srv.fail_next(1, status=200, **fault)
+            t0 = time.monotonic()
+            with pytest.raises(RuntimeError, match="within the total deadline of 2 s"): api.generate(["hi"], max_new_tokens=4)
+            assert time.monotonic() - t0 < 4, fault
+
+@pytest.mark.parametrize("body, why", [('{"id": "x", "choices": [{"mess', "not JSON"), ('{"id": "x"}', "without choices"),
+                                       ('{"choices": []}', "without choices"), ("<html><body>Bad gateway</body></html>", "not JSON"),
+                                       ('{"choices": [{"message": {"content": 3}}]}', "without message text")])
+def test_malformed_answers_are_clear_errors_naming_server_and_model(tiny_teacher, body, why):
+    with ChatServer(tiny_teacher) as srv:
+        srv.fail_next(1, status=200, body=body)
+        with pytest.raises(RuntimeError, match=f"teacher 'tiny' at {srv.url} sent a .*{why}"):
+            APITeacher(srv.url, "tiny", max_retries=0).generate(["hi"])
+
+class Boom:
+    "A served teacher that fails on one prompt."
+    def __init__(self, inner): self.inner = inner
+    def generate(self, prompts, **gen):
+        if "boom" in prompts[0][-1]["content"]: raise RuntimeError("the model crashed")
+        return self.inner.generate(prompts, **gen)
+
+def test_a_failure_keeps_the_answers_already_produced(tiny_teacher):
+    from distill_nb.core.teachers import TeacherError
+    with ChatServer(Boom(tiny_teacher)) as srv:
+        api = APITeacher(srv.url, "tiny", max_retries=0, max_concurrency=1)
+        with pytest.raises(TeacherError, match=r"1 of 4 prompts failed .*prompt 2.*HTTP 500.*\d answers were produced") as e:
+            api.generate(["What is 2+3?", "hi", "boom", "What is gravity?"], max_new_tokens=6)
+        want = tiny_teacher.generate(["What is 2+3?", "hi"], max_new_tokens=6)
+        assert e.value.answers[:3] == want + [None] and list(e.value.errors) == [2]  # the 4th may have been in flight
+
+def test_secrets_never_reach_an_error_message(tiny_teacher, monkeypatch):
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    with ChatServer(tiny_teacher) as srv:
+        srv.fail_next(1, status=401, body='{"error": {"message": "invalid api key sk-live-0123456789"}}')
+        api = APITeacher(srv.url, "tiny", api_key="sk-live-0123456789", max_retries=0)
+        with pytest.raises(RuntimeError) as e: api.generate(["hi"])
+        assert "HTTP 401" in str(e.value) and "sk-live-0123456789" not in str(e.value) and "***" in str(e.value)
+    host = srv.url.split("//")[1]
+    api = APITeacher(f"http://user:hunter2-secret@{host}", "tiny", max_retries=0, timeout=2)
+    with pytest.raises(RuntimeError) as e: api.generate(["hi"])  # the server is gone: connection refused
+    assert "hunter2-secret" not in str(e.value) and "hunter2-secret" not in repr(api) and "user:***@" in str(e.value)

@@ -21,9 +21,12 @@ class ChatServer:
         self.httpd.daemon_threads = True
         self.url = f"http://{host}:{self.httpd.server_address[1]}/v1"
 
-    def fail_next(self, n:int=1, status:int=500):
-        "Answer the next `n` chat requests with HTTP `status` (fault injection)."
-        with self._lock: self._failures += [status]*n
+    def fail_next(self, n:int=1, status:int=500,
+                  body:str|None=None, # send this raw text instead of an error object (a malformed answer)
+                  trickle:float=0.0, # seconds between bytes of the answer
+                  hang:float=0.0): # seconds to wait before answering
+        "Make the next `n` chat requests fail: HTTP `status`, a raw `body`, or a slow answer (fault injection)."
+        with self._lock: self._failures += [dict(status=status, body=body, trickle=trickle, hang=hang)]*n
 
     def _next_failure(self):
         with self._lock:
@@ -54,8 +57,18 @@ class ChatServer:
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 if self.path.rstrip("/") != "/v1/chat/completions": return self._send(404, {"error": {"message": f"no route {self.path}"}})
-                if (status := server._next_failure()) is not None:
-                    return self._send(status, {"error": {"message": f"injected failure {status}"}})
+                if (fault := server._next_failure()) is not None:
+                    time.sleep(fault["hang"])
+                    if fault["body"] is None and not fault["trickle"]:
+                        return self._send(fault["status"], {"error": {"message": f"injected failure {fault['status']}"}})
+                    data = (fault["body"] if fault["body"] is not None else json.dumps(server._complete(json.loads(body)))).encode()
+                    self.send_response(fault["status"]); self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(data))); self.end_headers()
+                    try:
+                        for i in range(len(data)):
+                            self.wfile.write(data[i:i+1]); self.wfile.flush(); time.sleep(fault["trickle"])
+                    except (BrokenPipeError, ConnectionResetError): pass  # the client gave up
+                    return
                 try: req = json.loads(body); assert isinstance(req.get("messages"), list) and req["messages"]
                 except Exception: return self._send(400, {"error": {"message": "body must be JSON with a non-empty 'messages' list"}})
                 try: self._send(200, server._complete(req))

@@ -4,13 +4,15 @@
 
 # %% ../../nbs/00_core/03_teachers.ipynb #1b3b13e3
 from __future__ import annotations
-from concurrent.futures import ThreadPoolExecutor
+import json, math, re, threading, time
+from concurrent.futures import CancelledError, ThreadPoolExecutor
 from typing import Protocol, runtime_checkable
 import torch
 from .models import load_causal_lm, default_teacher_path, DEFAULT_TEACHER_GGUF, _prepare_tokenizer
 
 # %% auto #0
-__all__ = ['Teacher', 'WhiteBoxError', 'as_messages', 'HFTeacher', 'APITeacher', 'load_default_teacher', 'tiny_teacher']
+__all__ = ['Teacher', 'WhiteBoxError', 'TeacherError', 'teacher_name', 'require_white_box', 'as_messages', 'check_prompts',
+           'HFTeacher', 'APITeacher', 'load_default_teacher', 'tiny_teacher']
 
 # %% ../../nbs/00_core/03_teachers.ipynb #2ab6f078
 @runtime_checkable
@@ -22,32 +24,69 @@ class Teacher(Protocol):
 class WhiteBoxError(TypeError):
     "Raised when a method needs a teacher's logits or hidden states but the teacher is black-box."
 
+class TeacherError(RuntimeError):
+    "A teacher call that failed; `answers` keeps what was produced (None where a prompt failed), `errors` why."
+    def __init__(self, message:str, answers:list|None=None, errors:dict|None=None):
+        super().__init__(message); self.answers, self.errors = answers or [], errors or {}
+
+def teacher_name(teacher) -> str:
+    "A short name for the teacher that made a record (kept in its settings, so a resume cannot mix teachers)."
+    return getattr(teacher, "name", None) or type(teacher).__name__
+
+def require_white_box(teacher, what:str):
+    "Raise a `WhiteBoxError` naming `what` unless `teacher` gives logits (a white-box teacher)."
+    if not getattr(teacher, "white_box", False) or not hasattr(teacher, "logits"):
+        raise WhiteBoxError(f"{what} needs a white-box teacher's logits; {teacher_name(teacher)} is black-box "
+                            "(an API returns text only: use SFT on its answers instead)")
+
 def as_messages(prompt, system:str|None=None) -> list[dict]:
     "A chat message list from a string or a message list, with an optional system message first."
     if isinstance(prompt, str): msgs = [{"role": "user", "content": prompt}]
     elif isinstance(prompt, list) and prompt and all(isinstance(m, dict) and {"role", "content"} <= set(m) for m in prompt): msgs = list(prompt)
     else: raise ValueError(f"a prompt is a string or a non-empty list of {{'role','content'}} dicts, got {prompt!r:.80}")
+    if system is not None and not isinstance(system, str): raise ValueError(f"system must be a string, got {system!r:.60}")
     if system and msgs[0]["role"] != "system": msgs = [{"role": "system", "content": system}] + msgs
     return msgs
 
-def _check_gen(temperature:float, max_new_tokens:int):
-    if temperature < 0: raise ValueError(f"temperature must be >= 0 (0 = greedy), got {temperature}")
-    if max_new_tokens < 1: raise ValueError(f"max_new_tokens must be >= 1, got {max_new_tokens}")
+def check_prompts(prompts) -> list:
+    "The prompts as a list, or a clear error for a bare string (which would be read as one prompt per character)."
+    if isinstance(prompts, (str, dict)) or not isinstance(prompts, (list, tuple)):
+        raise ValueError(f"prompts must be a list of prompts, got a {type(prompts).__name__}: "
+                         f"wrap a single prompt in a list, generate([{prompts!r:.40}])")
+    return list(prompts)
+
+def _check_gen(temperature:float, max_new_tokens:int, top_p:float=1.0):
+    if not (isinstance(temperature, (int, float)) and math.isfinite(temperature) and temperature >= 0):
+        raise ValueError(f"temperature must be a finite number >= 0 (0 = greedy), got {temperature}")
+    if not isinstance(max_new_tokens, int) or max_new_tokens < 1:
+        raise ValueError(f"max_new_tokens must be an integer >= 1, got {max_new_tokens!r}")
+    if not (isinstance(top_p, (int, float)) and 0 < top_p <= 1): raise ValueError(f"top_p must be in (0, 1], got {top_p}")
+
 
 # %% ../../nbs/00_core/03_teachers.ipynb #58268fa6
 class HFTeacher:
     "A white-box teacher: a local causal LM and its tokenizer."
     white_box = True
     def __init__(self, model, tokenizer, batch_size:int=8):
+        if not hasattr(model, "generate"): raise TypeError(f"HFTeacher needs a causal LM with generate(), got {type(model).__name__}")
+        if not isinstance(batch_size, int) or batch_size < 1: raise ValueError(f"batch_size must be an integer >= 1, got {batch_size!r}")
         self.model, self.tokenizer, self.batch_size = model.eval(), _prepare_tokenizer(tokenizer), batch_size
+
+    @property
+    def name(self) -> str:
+        "The model's folder name (or type) and size: what a record's settings remember of its teacher."
+        from pathlib import Path
+        c = self.model.config
+        return f"{Path(c._name_or_path).name or c.model_type}-{sum(p.numel() for p in self.model.parameters())/1e6:.2f}M"
 
     @torch.no_grad()
     def generate(self, prompts:list, max_new_tokens:int=128, temperature:float=0.0, top_p:float=1.0,
                  system:str|None=None, progress:bool=False) -> list[str]:
         "Texts the model writes for each prompt (a string or a chat message list)."
         from tqdm.auto import tqdm
-        _check_gen(temperature, max_new_tokens)
-        chats = [self.tokenizer.apply_chat_template(as_messages(p, system), tokenize=False, add_generation_prompt=True) for p in prompts]
+        _check_gen(temperature, max_new_tokens, top_p)
+        chats = [self.tokenizer.apply_chat_template(as_messages(p, system), tokenize=False, add_generation_prompt=True)
+                 for p in check_prompts(prompts)]
         sample = {"do_sample": True, "temperature": temperature, "top_p": top_p} if temperature > 0 else {"do_sample": False}
         out = []
         for i in tqdm(range(0, len(chats), self.batch_size), desc="teacher generating", disable=not progress):
@@ -71,43 +110,125 @@ class HFTeacher:
         return [hs[l] for l in layers]
 
 # %% ../../nbs/00_core/03_teachers.ipynb #62def50b
+_SECRET_IN_URL = re.compile(r"(?i)(://[^/@\s:]*:)[^@/\s]+@|([?&](?:api[_-]?key|key|token|access_token)=)[^&\s]+")
+
+def _redact_url(url:str) -> str: return _SECRET_IN_URL.sub(lambda m: (m.group(1) or m.group(2)) + "***" + ("@" if m.group(1) else ""), url)
+
+class _Deadline:
+    "An httpx transport that stops a response once the thread's deadline has passed, however slowly bytes come."
+    def __init__(self):
+        import httpx
+        self.inner, self.local = httpx.HTTPTransport(), threading.local()
+    def handle_request(self, request):
+        import httpx
+        deadline = getattr(self.local, "deadline", None)
+        response = self.inner.handle_request(request)
+        if deadline is None: return response
+        stream = response.stream
+        class Stream(httpx.SyncByteStream):
+            def __iter__(self):
+                for chunk in stream:
+                    if time.monotonic() > deadline: raise httpx.ReadTimeout("total deadline passed", request=request)
+                    yield chunk
+            def close(self): stream.close()
+        return httpx.Response(response.status_code, headers=response.headers, stream=Stream(),
+                              extensions=response.extensions, request=request)
+    def close(self): self.inner.close()
+
 class APITeacher:
     "A black-box teacher behind an OpenAI-compatible chat completions API (vLLM, llama.cpp, transformers serve, hosted)."
     white_box = False
     def __init__(self, base_url:str, # e.g. "http://127.0.0.1:8000/v1"
                  model:str, api_key:str|None=None, # default: $OPENAI_API_KEY, else a placeholder for local servers
-                 max_concurrency:int=4, max_retries:int=3, timeout:float=60.0):
-        import os, openai
-        if max_concurrency < 1: raise ValueError(f"max_concurrency must be >= 1, got {max_concurrency}")
-        self.base_url, self.model, self.max_concurrency = base_url, model, max_concurrency
-        self.client = openai.OpenAI(base_url=base_url, api_key=api_key or os.environ.get("OPENAI_API_KEY") or "not-needed",
-                                    max_retries=max_retries, timeout=timeout)
+                 max_concurrency:int=4, max_retries:int=3,
+                 timeout:float=60.0): # seconds for one prompt in all, retries included
+        import os, httpx, openai
+        if not isinstance(base_url, str) or not re.match(r"https?://", base_url):
+            raise ValueError(f"base_url must start with http:// or https://, got {_redact_url(str(base_url))!r}")
+        if not isinstance(model, str) or not model: raise ValueError(f"model must be a non-empty string, got {model!r}")
+        if not isinstance(max_concurrency, int) or max_concurrency < 1: raise ValueError(f"max_concurrency must be >= 1, got {max_concurrency}")
+        if not isinstance(max_retries, int) or max_retries < 0: raise ValueError(f"max_retries must be >= 0, got {max_retries}")
+        if not (isinstance(timeout, (int, float)) and math.isfinite(timeout) and timeout > 0):
+            raise ValueError(f"timeout must be a finite number of seconds > 0, got {timeout}")
+        key = api_key or os.environ.get("OPENAI_API_KEY") or "not-needed"
+        self._secrets = sorted({s for s in [key, *re.findall(r"://[^/@\s:]*:([^@/\s]+)@", base_url),
+                                            *re.findall(r"[?&][^=&]*=([^&\s]+)", base_url)] if len(s) >= 4}, key=len, reverse=True)
+        self.base_url, self.model, self.max_concurrency, self.max_retries, self.timeout = _redact_url(base_url), model, max_concurrency, max_retries, timeout
+        self._transport = _Deadline()
+        self.client = openai.OpenAI(base_url=base_url, api_key=key, max_retries=0, timeout=timeout,
+                                    http_client=httpx.Client(transport=self._transport))
+
+    @property
+    def name(self) -> str: return f"{self.model}@{self.base_url}"
+    def __repr__(self): return f"APITeacher({self.base_url!r}, {self.model!r})"
+
+    def _redact(self, text:str) -> str:
+        for s in self._secrets: text = text.replace(s, "***")
+        return _redact_url(text)
+
+    def _fail(self, why:str) -> TeacherError:
+        return TeacherError(self._redact(f"teacher {self.model!r} at {self.base_url} {why}"))
+
+    def _parse(self, raw) -> str:
+        "The answer text of a 200 response, or a clear error for anything else."
+        text = raw.text
+        try: data = json.loads(text)
+        except ValueError: raise self._fail(f"sent a malformed response (not JSON): {text[:80]!r}") from None
+        choices = data.get("choices") if isinstance(data, dict) else None
+        if not isinstance(choices, list) or not choices: raise self._fail(f"sent a response without choices: {text[:80]!r}")
+        msg = choices[0].get("message") if isinstance(choices[0], dict) else None
+        content = msg.get("content") if isinstance(msg, dict) else None
+        if not (content is None or isinstance(content, str)): raise self._fail(f"sent a choice without message text: {text[:80]!r}")
+        return (content or "").strip()
 
     def _one(self, messages, max_new_tokens, temperature, top_p) -> str:
         import openai
-        try:
-            r = self.client.chat.completions.create(model=self.model, messages=messages, max_tokens=max_new_tokens,
-                                                    temperature=temperature, top_p=top_p)
-        except openai.APIStatusError as e:
-            raise RuntimeError(f"teacher {self.model!r} at {self.base_url} answered HTTP {e.status_code}: {e.message}") from e
-        except openai.APIConnectionError as e:
-            raise RuntimeError(f"teacher {self.model!r} at {self.base_url} could not be reached ({e})") from e
-        return (r.choices[0].message.content or "").strip()
+        deadline = time.monotonic() + self.timeout
+        for attempt in range(self.max_retries + 1):
+            left = deadline - time.monotonic()
+            if left <= 0: break
+            self._transport.local.deadline = deadline
+            try:
+                raw = self.client.with_options(timeout=left).chat.completions.with_raw_response.create(
+                    model=self.model, messages=messages, max_tokens=max_new_tokens, temperature=temperature, top_p=top_p)
+                return self._parse(raw.http_response)
+            except openai.APIStatusError as e:
+                retry, why = e.status_code in (408, 409, 429) or e.status_code >= 500, f"answered HTTP {e.status_code}: {e.message}"
+                if not retry: raise self._fail(why) from None
+            except openai.APITimeoutError: break
+            except openai.APIConnectionError as e:
+                why = f"could not be reached ({e.__cause__ or e})"
+            finally: self._transport.local.deadline = None
+            if attempt < self.max_retries: time.sleep(min(0.5 * 2**attempt, 8.0, max(0.0, deadline - time.monotonic())))
+        else: raise self._fail(why + (f" (after {self.max_retries} retries)" if self.max_retries else ""))
+        raise self._fail(f"gave no answer within the total deadline of {self.timeout} s")
 
     def generate(self, prompts:list, max_new_tokens:int=128, temperature:float=0.0, top_p:float=1.0,
                  system:str|None=None, progress:bool=False) -> list[str]:
-        "Texts the API's model writes for each prompt, in order."
+        "Texts the API's model writes for each prompt, in order; on a failure a `TeacherError` keeps the answers made."
         from tqdm.auto import tqdm
-        _check_gen(temperature, max_new_tokens)
-        chats = [as_messages(p, system) for p in prompts]
+        _check_gen(temperature, max_new_tokens, top_p)
+        chats = [as_messages(p, system) for p in check_prompts(prompts)]
+        answers, errors = [None] * len(chats), {}
         with ThreadPoolExecutor(self.max_concurrency) as pool:
             futs = [pool.submit(self._one, m, max_new_tokens, temperature, top_p) for m in chats]
-            return [f.result() for f in tqdm(futs, desc="teacher (API)", disable=not progress)]
+            for i, f in enumerate(tqdm(futs, desc="teacher (API)", disable=not progress)):
+                try: answers[i] = f.result()
+                except CancelledError: pass
+                except TeacherError as e:
+                    errors[i] = str(e)
+                    for g in futs: g.cancel()  # stop the prompts not sent yet; those in flight finish
+        if errors:
+            done, first = sum(a is not None for a in answers), min(errors)
+            raise TeacherError(f"{len(errors)} of {len(chats)} prompts failed (prompt {first}: {errors[first]}); "
+                               f"{done} answers were produced and are kept in .answers", answers, errors)
+        return answers
 
     def logits(self, *args, **kw):
         raise WhiteBoxError(f"APITeacher({self.model!r}) is a black-box teacher: an API returns text, not logits. Use HFTeacher for logit-level KD.")
     def hidden_states(self, *args, **kw):
         raise WhiteBoxError(f"APITeacher({self.model!r}) is a black-box teacher: an API returns text, not hidden states. Use HFTeacher.")
+
 
 # %% ../../nbs/00_core/03_teachers.ipynb #0f77de5f
 def load_default_teacher(batch_size:int=8) -> HFTeacher:
