@@ -86,8 +86,8 @@ class FunctionTeacher:
     def generate(self, prompts:list, max_new_tokens:int=128, temperature:float=0.0, top_p:float=1.0,
                  system:str|None=None, progress:bool=False) -> list[str]:
         "The function's reply to each prompt (a string or a chat message list)."
-        from distill_nb.core.teachers import as_messages
-        return [str(self.fn(as_messages(p, system)[-1]["content"])).strip() for p in prompts]
+        from distill_nb.core.teachers import as_messages, check_prompts
+        return [str(self.fn(as_messages(p, system)[-1]["content"])).strip() for p in check_prompts(prompts)]
     def logits(self, *args, **kw):
         from distill_nb.core.teachers import WhiteBoxError
         raise WhiteBoxError("FunctionTeacher is a black-box teacher: it writes text, it has no logits")

@@ -54,11 +54,11 @@ def expand(teacher, seeds:list, # seed Records (or strings): the starting pool o
     if len(pool) < num_demos: raise ValueError(f"need at least num_demos={num_demos} seed instructions, got {len(pool)}")
     store = store if store is not None else JsonlStore(Path(tempfile.mkdtemp())/"expand.jsonl")
     pool += [r.instruction for r in store]                      # a rerun continues from what was kept before
-    out, rng, new, tries = Elicited(), random.Random(seed), [], 0
+    out, rng, tries = Elicited(), random.Random(seed), 0
     max_tries = max_tries or 4 * n
     with tqdm(total=n, desc="expanding", initial=len(store)) as bar:
-        while len(store) + len(new) < n and tries < max_tries:
-            prompts = []
+        while len(store) < n and tries < max_tries:
+            prompts, new = [], []
             for _ in range(min(batch_size, max_tries - tries)):
                 demos = rng.sample(pool, num_demos)
                 prompts.append(EXPAND_INSTRUCTION.format(examples="\n".join(f"{i+1}. {d}" for i, d in enumerate(demos))))
@@ -68,8 +68,10 @@ def expand(teacher, seeds:list, # seed Records (or strings): the starting pool o
                 x = parse_instruction(text)
                 if (why := invalid_reason(x)) is not None: out.dropped[why] += 1; continue
                 if max_rouge_l(x, pool) >= rouge_threshold: out.dropped[f"near-duplicate (ROUGE-L ≥ {rouge_threshold})"] += 1; continue
-                pool.append(x); new.append(x); bar.update(1)
-    labeled = label(teacher, new[:max(0, n - len(store))], store=store, meta={"method": "expand"}, **(label_kwargs or {}))
-    out.dropped.update(labeled.dropped)
+                pool.append(x); new.append(x)
+            # label this batch's new instructions now: a run killed later keeps them
+            before = len(store)
+            out.dropped.update(label(teacher, new, store=store, meta={"method": "expand"}, **(label_kwargs or {})).dropped)
+            bar.update(len(store) - before)
     out.records = list(store)
     return out

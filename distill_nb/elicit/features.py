@@ -10,7 +10,7 @@ import torch
 import torch.nn.functional as F
 from safetensors.torch import save_file, load_file
 from ..core.data import JsonlStore, Record, fill, pad_batch, tokenize_chat
-from ..core.teachers import WhiteBoxError
+from ..core.teachers import WhiteBoxError, require_white_box, teacher_name
 from ..distill.divergences import TopK
 
 # %% auto #0
@@ -37,8 +37,7 @@ def extract_features(teacher, records:list[Record], out_dir:str|Path, top_k:int=
                      layers:list[int]|None=None, # hidden states to keep (0 = embeddings); None keeps none
                      batch_size:int=8, max_len:int=256, seed:int=0) -> JsonlStore:
     "Per response token: top-k log-probs (+ tail), optionally `sampled` tokens and hidden states, into safetensors shards."
-    if not getattr(teacher, "white_box", False):
-        raise WhiteBoxError(f"feature extraction needs a white-box teacher (logits, hidden states); {type(teacher).__name__} is black-box")
+    require_white_box(teacher, "feature extraction")
     if top_k < 1: raise ValueError(f"top_k must be >= 1, got {top_k}")
     out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
     index, g = JsonlStore(out/"features.jsonl"), torch.Generator().manual_seed(seed)
@@ -60,7 +59,8 @@ def extract_features(teacher, records:list[Record], out_dir:str|Path, top_k:int=
             rows.append(Record(id=r.id, instruction=r.instruction, output=r.output, meta={"shard": shard, "tokens": len(pos)}))
         save_file({k: v.contiguous() for k, v in tensors.items()}, out/shard)  # shard first, then its index lines
         return rows
-    fill(index, records, make, batch_size=batch_size, desc="extracting features")
+    fill(index, records, make, batch_size=batch_size, desc="extracting features",  # a resume must not mix caches
+         settings={"teacher": teacher_name(teacher), "top_k": top_k, "sampled": sampled, "layers": layers, "max_len": max_len})
     return index
 
 def load_features(out_dir:str|Path, rid:str) -> dict:

@@ -8,6 +8,7 @@ import re, tempfile
 from pathlib import Path
 from ..core.data import Record, JsonlStore, fill, record_id
 from .labeling import Elicited, Malformed
+from ..core.teachers import teacher_name
 
 # %% auto #0
 __all__ = ['JUDGE', 'PREFER', 'CORRECT', 'parse_score', 'parse_choice', 'parse_correction', 'judge', 'preference_pairs',
@@ -50,7 +51,7 @@ def _ask(teacher, items, prompt_of, parse, make_record, store, dropped, max_new_
             try: recs.append(make_record(it, parse(text)))
             except Malformed as e: dropped[e.reason] += 1
         return recs
-    fill(store, items, make, batch_size=batch_size, desc=desc)
+    fill(store, items, make, batch_size=batch_size, desc=desc, settings={"teacher": teacher_name(teacher), "max_new_tokens": max_new_tokens})
     return [r for r in store if r.id in {it["id"] for it in items}]
 
 def _store(store, name): return store if store is not None else JsonlStore(Path(tempfile.mkdtemp())/f"{name}.jsonl")
@@ -58,6 +59,7 @@ def _store(store, name): return store if store is not None else JsonlStore(Path(
 def judge(teacher, records:list[Record], rubric:str="correct, helpful and concise", scale:int=10,
           store:JsonlStore|None=None, max_new_tokens:int=96, batch_size:int=8) -> Elicited:
     "Teacher scores (1..scale) with explanations for each record's output."
+    if not isinstance(scale, int) or scale < 2: raise ValueError(f"scale must be an integer >= 2, got {scale!r}")
     out = Elicited()
     items = [{"id": record_id(r.id, "judge", rubric, scale), "r": r} for r in records]
     out.records = _ask(teacher, items, lambda it: JUDGE.format(q=it["r"].instruction, a=it["r"].output, scale=scale, rubric=rubric),
@@ -84,7 +86,8 @@ def preference_pairs(teacher, prompts:list[str], answers_a:list[str], answers_b:
             chosen, rejected = (it["a"], it["b"]) if v1 == "A" else (it["b"], it["a"])
             recs.append(Record(id=it["id"], instruction=it["q"], output=chosen, meta={"method": "prefer", "rejected": rejected}))
         return recs
-    fill(store, items, make, batch_size=batch_size, desc="comparing")
+    fill(store, items, make, batch_size=batch_size, desc="comparing",
+         settings={"teacher": teacher_name(teacher), "max_new_tokens": max_new_tokens})
     out.records = [r for r in store if r.id in {it["id"] for it in items}]
     return out
 

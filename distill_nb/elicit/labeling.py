@@ -9,6 +9,7 @@ from collections import Counter
 from pathlib import Path
 from dataclasses import dataclass, field
 from ..core.data import Record, JsonlStore, fill, record_id
+from ..core.teachers import teacher_name
 
 # %% auto #0
 __all__ = ['SYSTEM_MESSAGES', 'COT_INSTRUCTION', 'Malformed', 'parse_cot', 'parse_answer', 'Elicited', 'build_prompt', 'label']
@@ -60,6 +61,9 @@ class Elicited:
 def build_prompt(x:str, instruction:str|None=None, demos:list[tuple[str, str]]|None=None,
                  system:str|None=None, cot:bool=False) -> list[dict]:
     "Chat messages for I ⊕ c ⊕ x: optional system message, demonstrations as turns, then instruction + input."
+    if isinstance(system, str) and system not in SYSTEM_MESSAGES and re.fullmatch(r"[a-z0-9]+(?:_[a-z0-9]+)+", system):
+        raise ValueError(f"unknown system message key {system!r}; keys are {sorted(SYSTEM_MESSAGES)} "
+                         "(a system message of your own is a sentence)")
     system = SYSTEM_MESSAGES.get(system, system)
     msgs = [{"role": "system", "content": system}] if system else []
     for dx, dy in demos or []: msgs += [{"role": "user", "content": dx}, {"role": "assistant", "content": dy}]
@@ -94,7 +98,8 @@ def label(teacher, inputs:list, # strings or seed `Record`s
             recs.append(Record(id=it["id"], instruction=it["x"], output=answer, rationale=rationale,
                                meta={**it["meta"], "method": "label", "instruction": instruction, "system": system, "cot": cot, **(meta or {})}))
         return recs
-    fill(store, items, make, batch_size=batch_size, desc="labeling")
+    fill(store, items, make, batch_size=batch_size, desc="labeling",
+         settings={"teacher": teacher_name(teacher), "max_new_tokens": max_new_tokens, **gen})
     wanted = {it["id"] for it in items}
     out.records = [r for r in store if r.id in wanted]
     return out

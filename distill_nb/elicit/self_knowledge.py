@@ -58,7 +58,8 @@ def self_generate(student, tokenizer, prompts:list[str], n:int=4, # samples per 
     if isinstance(filter, str) and filter not in ("majority", "arithmetic"): raise ValueError(f"filter must be 'majority', 'arithmetic' or a function, got {filter!r}")
     gen, out = HFTeacher(student, tokenizer, batch_size=batch_size), Elicited()
     store = store if store is not None else JsonlStore(Path(tempfile.mkdtemp())/"self.jsonl")
-    items = [{"id": record_id("self", p, n, str(filter)), "p": p} for p in prompts]
+    # sampling settings are part of each prompt's id: a rerun with other settings keeps its samples apart
+    items = [{"id": record_id("self", p, n, str(filter), temperature, max_new_tokens), "p": p} for p in prompts]
     def make(batch):
         texts, recs = gen.generate([it["p"] for it in batch for _ in range(n)], max_new_tokens=max_new_tokens, temperature=temperature), []
         for i, it in enumerate(batch):
@@ -73,10 +74,11 @@ def self_generate(student, tokenizer, prompts:list[str], n:int=4, # samples per 
                             meta={"method": "self", "filter": str(filter), "sample": j, "of": n, "kept_of_prompt": sum(keep), "prompt_id": it["id"]})
                      for j, (a, k) in enumerate(zip(answers, keep)) if k]
         return recs
-    # resume by prompt: a prompt is done when any of its samples was stored (a prompt with none kept is asked again)
+    # resume by prompt: a prompt is done when any of its samples was stored (a prompt with none kept is asked again);
+    # each batch is stored as soon as it is made, so a run killed halfway keeps what it made
     done = {r.meta["prompt_id"] for r in store}
     todo = [it for it in items if it["id"] not in done]
-    if todo: store.add(sum((make(todo[i:i+batch_size]) for i in range(0, len(todo), batch_size)), []))
+    for i in range(0, len(todo), batch_size): store.add(make(todo[i:i+batch_size]), skip_existing=True)
     ids = {it["id"] for it in items}
     out.records = [r for r in store if r.meta["prompt_id"] in ids]
     return out

@@ -8,6 +8,7 @@ import random
 from ..core.data import Record, JsonlStore, record_id
 from ..elicit.labeling import Elicited, Malformed
 from ..elicit.feedback import _ask, _store, preference_pairs
+from ..core.teachers import teacher_name
 
 # %% auto #0
 __all__ = ['RATIONALIZE', 'LABEL_TASK', 'RATIONALE_TASK', 'PREFER_LETTER', 'PRINCIPLES', 'CRITIQUE', 'REVISE',
@@ -124,6 +125,7 @@ def critique_revise(teacher, records:list[Record], # prompts with answers (e.g. 
             recs.append(Record(id=it["id"], instruction=it["r"].instruction, output=rev.strip(), rationale=c,
                                meta={**it["r"].meta, "method": "critique_revise", "original": it["r"].output}))
         return recs
-    fill(store, items, make, batch_size=batch_size, desc="critique and revise")
+    fill(store, items, make, batch_size=batch_size, desc="critique and revise",
+         settings={"teacher": teacher_name(teacher), "max_new_tokens": max_new_tokens})
     out.records = [r for r in store if r.id in {it["id"] for it in items}]
     return out

@@ -8,6 +8,7 @@ import re
 from ..core.data import Record, JsonlStore, fill, record_id, _ids
 from ..elicit.labeling import Elicited
 from ..elicit.feedback import _store
+from ..core.teachers import teacher_name
 
 # %% auto #0
 __all__ = ['RAG_INSTRUCTION', 'FOLLOW_UPS', 'Retriever', 'rag_prompt', 'citations', 'grounded', 'rag_records', 'dialogues',
@@ -85,7 +86,8 @@ def dialogues(teacher, openers:list, # seed `Record`s or strings: the first user
             if any(not m["content"] for m in c): out.dropped["an empty turn"] += 1; continue
             recs.append(Record(id=it["id"], instruction=it["opener"], output=c[-1]["content"], meta={"messages": c, "method": "dialogue"}))
         return recs
-    fill(store, items, make, batch_size=batch_size, desc="dialogues")
+    fill(store, items, make, batch_size=batch_size, desc="dialogues",
+         settings={"teacher": teacher_name(teacher), "max_new_tokens": max_new_tokens})
     wanted = {it["id"] for it in items}
     out.records = [r for r in store if r.id in wanted]
     return out
