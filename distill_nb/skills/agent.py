@@ -4,14 +4,16 @@
 
 # %% ../../nbs/03_skills/03_agent.ipynb #7334b972
 from __future__ import annotations
-import ast, functools, inspect, json, operator, random, re
+import ast, functools, inspect, json, math, operator, random, re
 from ..core.data import Record, JsonlStore, fill, record_id
 from ..elicit.labeling import Elicited, Malformed
 from ..elicit.feedback import _store
+from ..core.teachers import teacher_name
 
 # %% auto #0
-__all__ = ['ELEMENTS', 'TOOLS', 'TOOL_SYSTEM', 'TOOL_DEMOS', 'PLAN_PROMPT', 'calculator', 'convert_units', 'lookup', 'parse_call',
-           'execute', 'same_result', 'tool_tasks', 'tool_messages', 'tool_traces', 'score_calls', 'parse_plan']
+__all__ = ['MAX_DIGITS', 'ELEMENTS', 'TOOLS', 'TOOL_SYSTEM', 'TOOL_DEMOS', 'PLAN_PROMPT', 'calculator', 'convert_units', 'lookup',
+           'parse_call', 'execute', 'same_result', 'tool_tasks', 'tool_messages', 'tool_traces', 'score_calls',
+           'parse_plan']
 
 # %% ../../nbs/03_skills/03_agent.ipynb #b7d3073a
 _OPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
@@ -19,25 +21,35 @@ _OPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, as
 
 def _num(x:float) -> str: return str(int(x)) if float(x).is_integer() else f"{x:.6g}"
 
+MAX_DIGITS = 60  # the calculator refuses numbers longer than this: its work stays bounded
+
 def calculator(expression:str) -> str:
-    "The value of an arithmetic expression (numbers, + - * / ** %, parentheses)."
+    "The value of an arithmetic expression (numbers, + - * / ** %, parentheses), within `MAX_DIGITS` digits."
     def ev(n):
-        if isinstance(n, ast.Constant) and type(n.value) in (int, float): return n.value
-        if isinstance(n, ast.BinOp) and type(n.op) in _OPS:
-            if isinstance(n.op, ast.Pow) and abs(ev(n.right)) > 100: raise ValueError("exponent too large")
-            return _OPS[type(n.op)](ev(n.left), ev(n.right))
-        if isinstance(n, ast.UnaryOp) and type(n.op) in _OPS: return _OPS[type(n.op)](ev(n.operand))
-        raise ValueError(f"only numbers and + - * / ** % are allowed, got {ast.unparse(n)!r}")
+        if isinstance(n, ast.Constant) and type(n.value) in (int, float): v = n.value
+        elif isinstance(n, ast.BinOp) and type(n.op) in _OPS:
+            a, b = ev(n.left), ev(n.right)
+            if isinstance(n.op, ast.Pow) and a not in (0, 1, -1) and abs(b) * math.log10(max(abs(a), 1 / abs(a))) > MAX_DIGITS:
+                raise ValueError(f"the result would have more than {MAX_DIGITS} digits")
+            v = _OPS[type(n.op)](a, b)
+        elif isinstance(n, ast.UnaryOp) and type(n.op) in _OPS: v = _OPS[type(n.op)](ev(n.operand))
+        else: raise ValueError(f"only numbers and + - * / ** % are allowed, got {ast.unparse(n)!r}")
+        if isinstance(v, complex) or (isinstance(v, float) and not math.isfinite(v)) or abs(v) >= 10**MAX_DIGITS:
+            raise ValueError(f"the result is not a real number of at most {MAX_DIGITS} digits")
+        return v
+    if not isinstance(expression, (str, int, float)) or len(str(expression)) > 200:
+        raise ValueError("the expression must be a string of at most 200 characters")
     try: tree = ast.parse(str(expression), mode="eval")
-    except SyntaxError: raise ValueError(f"not an arithmetic expression: {expression!r}") from None
+    except (SyntaxError, ValueError): raise ValueError(f"not an arithmetic expression: {str(expression)[:60]!r}") from None
     try: return _num(ev(tree.body))
     except ZeroDivisionError: raise ValueError("division by zero") from None
+    except RecursionError: raise ValueError("the expression is nested too deeply") from None
 
 def convert_units(value:float, from_unit:str, to_unit:str) -> str:
     "`value` in `from_unit` expressed in `to_unit` (any units `pint` knows: km, mile, kg, lb, degC, degF, hour …)."
-    import pint
+    if not all(isinstance(u, str) and 0 < len(u) <= 40 for u in (from_unit, to_unit)): raise ValueError("units must be short strings")
     try: return _num(_registry().Quantity(float(value), from_unit).to(to_unit).magnitude)
-    except (pint.errors.UndefinedUnitError, pint.errors.DimensionalityError) as e: raise ValueError(str(e)) from None
+    except Exception as e: raise ValueError(f"cannot convert {value!r} {from_unit} to {to_unit}: {e}") from None  # pint raises many kinds
 
 @functools.cache
 def _registry():
@@ -74,12 +86,14 @@ def parse_call(text:str) -> dict:
 
 def execute(call:dict, tools:dict=TOOLS) -> str:
     "Run a parsed call; `Malformed` with the reason if the tool is unknown, the arguments do not fit, or the tool fails."
+    if not (isinstance(call, dict) and isinstance(call.get("name"), str) and isinstance(call.get("arguments"), dict)):
+        raise Malformed("not a call with a 'name' and 'arguments'", repr(call)[:200])
     fn = tools.get(call["name"])
     if fn is None: raise Malformed("unknown tool", json.dumps(call))
     try: inspect.signature(fn).bind(**call["arguments"])
     except TypeError: raise Malformed("arguments do not fit the tool", json.dumps(call)) from None
     try: return str(fn(**call["arguments"]))
-    except (ValueError, TypeError, OverflowError) as e: raise Malformed("the tool failed", f"{json.dumps(call)}: {e}") from None
+    except Exception as e: raise Malformed("the tool failed", f"{json.dumps(call)}: {type(e).__name__}: {e}") from None  # any failure is a failed call
 
 def same_result(a:str, b:str) -> bool:
     "Equal as numbers (relative 1e-4) when both are numbers, else as case-insensitive strings."
@@ -142,7 +156,8 @@ def tool_traces(teacher, tasks:list[Record], demos:list[tuple[str, str]]=TOOL_DE
                                                    {"role": "assistant", "content": f"The answer is {result}."}]
             recs.append(Record(id=it["id"], instruction=t.instruction, output=json.dumps(call), meta={**t.meta, "messages": msgs, "method": "tool_trace"}))
         return recs
-    fill(store, items, make, batch_size=batch_size, desc="tool traces")
+    fill(store, items, make, batch_size=batch_size, desc="tool traces",
+         settings={"teacher": teacher_name(teacher), "max_new_tokens": max_new_tokens})
     out.records = [r for r in store if r.id in {it["id"] for it in items}]
     return out
 
