@@ -6,7 +6,8 @@
 from __future__ import annotations
 import time
 import torch
-from ..core.data import pad_batch
+from ..core.data import check_examples, pad_batch
+from ..core.teachers import require_white_box
 from ..distill.divergences import forward_kl
 
 # %% auto #0
@@ -16,7 +17,8 @@ __all__ = ['teacher_kl', 'rouge_l', 'tokens_per_second', 'measure']
 @torch.no_grad()
 def teacher_kl(teacher, student, examples:list[dict], batch_size:int=8) -> float:
     "Held-out KL(p ‖ q_θ) per response token (nats), teacher = white-box `HFTeacher`, examples from `tokenize_chat`."
-    if not examples: raise ValueError("no examples to evaluate on")
+    require_white_box(teacher, "teacher_kl"); examples = check_examples(examples)
+    if not isinstance(batch_size, int) or batch_size < 1: raise ValueError(f"batch_size must be an integer >= 1, got {batch_size!r}")
     total, n = 0.0, 0
     for i in range(0, len(examples), batch_size):
         b = pad_batch(examples[i:i+batch_size], teacher.tokenizer.pad_token_id)

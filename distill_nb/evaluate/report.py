@@ -7,8 +7,9 @@ from __future__ import annotations
 import statistics, time
 import torch
 import torch.nn.functional as F
-from ..core.data import pad_batch
+from ..core.data import check_examples, pad_batch
 from ..core.models import count_params, size_on_disk
+from ..core.teachers import require_white_box
 from .metrics import rouge_l, tokens_per_second
 
 # %% auto #0
@@ -18,7 +19,9 @@ __all__ = ['fidelity', 'exact_match', 'accuracy', 'param_counts', 'flops_per_tok
 @torch.no_grad()
 def fidelity(teacher, student, examples:list[dict], batch_size:int=8, n_bins:int=10) -> dict:
     "Per-token forward/reverse KL, top-1 agreement and the student's ECE on the labelled (response) tokens."
-    if not examples: raise ValueError("no examples to evaluate on")
+    require_white_box(teacher, "fidelity"); examples = check_examples(examples)
+    if not isinstance(batch_size, int) or batch_size < 1: raise ValueError(f"batch_size must be an integer >= 1, got {batch_size!r}")
+    if not isinstance(n_bins, int) or n_bins < 1: raise ValueError(f"n_bins must be an integer >= 1, got {n_bins!r}")
     fkl = rkl = agree = n = 0.0
     conf, correct = [], []
     for i in range(0, len(examples), batch_size):
@@ -40,8 +43,9 @@ def fidelity(teacher, student, examples:list[dict], batch_size:int=8, n_bins:int
 def exact_match(predictions:list[str], references:list[str]) -> float:
     "Fraction of predictions equal to their reference after lower-casing and stripping punctuation and spaces."
     if len(predictions) != len(references): raise ValueError(f"{len(predictions)} predictions but {len(references)} references")
+    if not predictions: raise ValueError("nothing to score")
     norm = lambda s: " ".join("".join(ch for ch in s.lower() if ch.isalnum() or ch.isspace()).split())
-    return sum(norm(p) == norm(r) for p, r in zip(predictions, references)) / max(1, len(predictions))
+    return sum(norm(p) == norm(r) for p, r in zip(predictions, references)) / len(predictions)
 
 def accuracy(predictions:list, labels:list) -> float:
     "Fraction of predictions exactly equal to their label (class labels, choices, numbers)."

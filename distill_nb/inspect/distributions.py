@@ -19,7 +19,10 @@ def entropy(logits:torch.Tensor, temperature:float=1.0) -> torch.Tensor:
 
 def position_view(teacher_logits:torch.Tensor, student_logits:torch.Tensor, pos:int, temperature:float=1.0, k:int=10) -> dict:
     "At one position: the teacher's top-k tokens and probabilities, the student's on the same tokens, entropies, mass outside."
-    if not 0 <= pos < teacher_logits.shape[0]: raise ValueError(f"position {pos} outside 0..{teacher_logits.shape[0] - 1}")
+    if teacher_logits.shape != student_logits.shape or teacher_logits.dim() != 2:
+        raise ValueError(f"teacher and student logits must both be (T, V), got {tuple(teacher_logits.shape)} and {tuple(student_logits.shape)}")
+    if not isinstance(pos, int) or not 0 <= pos < teacher_logits.shape[0]: raise ValueError(f"position {pos} outside 0..{teacher_logits.shape[0] - 1}")
+    if not isinstance(k, int) or not 1 <= k <= teacher_logits.shape[-1]: raise ValueError(f"k must be in 1..{teacher_logits.shape[-1]} (the vocabulary), got {k}")
     check_temperature(temperature)
     p, q = F.softmax(teacher_logits[pos].float() / temperature, -1), F.softmax(student_logits[pos].float() / temperature, -1)
     top = p.topk(k)
@@ -39,6 +42,7 @@ class DistributionExplorer:
     def __init__(self, teacher_model, student_model, tokenizer, text:str, k:int=10):
         import ipywidgets as W
         import matplotlib.pyplot as plt
+        if not isinstance(text, str) or not text.strip(): raise ValueError("text must be a non-empty string to look inside")
         ids = tokenizer(text, return_tensors="pt")["input_ids"]
         with torch.no_grad():
             self.t_logits, self.s_logits = teacher_model(input_ids=ids).logits[0], student_model(input_ids=ids).logits[0]

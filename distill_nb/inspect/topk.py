@@ -14,7 +14,7 @@ __all__ = ['topk_mass', 'mass_curve', 'TopKFidelity']
 # %% ../../nbs/06_inspect/02_topk_fidelity.ipynb #e1183dc6
 def topk_mass(logits:torch.Tensor, k:int) -> torch.Tensor:
     "Probability mass of the k most likely tokens at each position (…, V) → (…)."
-    if k < 1: raise ValueError(f"k must be >= 1, got {k}")
+    if not isinstance(k, int) or k < 1: raise ValueError(f"k must be an integer >= 1, got {k!r}")
     return F.softmax(logits.float(), -1).topk(min(k, logits.shape[-1]), -1).values.sum(-1)
 
 def mass_curve(logits:torch.Tensor, ks:list[int]) -> dict:
