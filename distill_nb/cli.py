@@ -6,7 +6,8 @@
 from __future__ import annotations
 import argparse, json, random, sys, time
 from pathlib import Path
-from .distill.divergences import DIVERGENCES
+from .distill.divergences import DIVERGENCES, check_temperature
+from .core.teachers import TeacherError, WhiteBoxError, teacher_name
 
 # %% auto #0
 __all__ = ['label_seeds', 'run_demo', 'parser', 'main']
@@ -21,7 +22,8 @@ def label_seeds(teacher, seeds:list, store, max_new_tokens:int=64, batch_size:in
         dropped.extend(s.id for s, o in zip(batch, outs) if not o)
         return [Record(id=s.id, instruction=s.instruction, input=s.input, output=o, meta={**s.meta, "teacher_max_new_tokens": max_new_tokens})
                 for s, o in zip(batch, outs) if o]
-    added = fill(store, seeds, make, batch_size=batch_size, desc="teacher labelling")
+    added = fill(store, seeds, make, batch_size=batch_size, desc="teacher labelling",
+                 settings={"teacher": teacher_name(teacher), "max_new_tokens": max_new_tokens})
     return {"added": added, "dropped_empty": dropped}
 
 # %% ../nbs/08_cli/00_cli.ipynb #1f7eb513
@@ -57,7 +59,7 @@ def run_demo(out:str|Path="demo_out", quick:bool=False, teacher=None, # default:
     steps = steps if steps is not None else (4 if quick else 60)
     max_new_tokens = max_new_tokens or (24 if quick else 64)
     n_held = held_out if held_out is not None else (4 if quick else 12)
-    if temperature <= 0: raise ValueError(f"temperature must be > 0, got {temperature}")
+    check_temperature(temperature)
     if steps < 1: raise ValueError(f"steps must be >= 1, got {steps}")
     if n_held < 1: raise ValueError(f"held_out must be >= 1, got {n_held}")
     t0, out = time.time(), Path(out)
@@ -67,9 +69,11 @@ def run_demo(out:str|Path="demo_out", quick:bool=False, teacher=None, # default:
     random.Random(seed).shuffle(seeds)
     if quick: seeds = seeds[:12]
     if len(seeds) <= n_held: raise ValueError(f"seed set {seed_set!r} has {len(seeds)} items: too few for {n_held} held out")
-    log(f"[1/4] teacher labels {len(seeds)} seed instructions → {out/'labels.jsonl'}")
+    log(f"[1/4] teacher labels {len(seeds)} seed instructions → {out/f'labels_{max_new_tokens}tok.jsonl'}")
+    if teacher is not None and not getattr(teacher, "white_box", False):
+        raise WhiteBoxError(f"the demo distils token-level KD and needs a white-box teacher; {teacher_name(teacher)} is black-box")
     teacher = teacher or load_default_teacher()
-    store = JsonlStore(out/"labels.jsonl")
+    store = JsonlStore(out/f"labels_{max_new_tokens}tok.jsonl")  # a quick run's short answers are kept apart
     stats = label_seeds(teacher, seeds, store, max_new_tokens=max_new_tokens)
     if stats["dropped_empty"]: log(f"      dropped {len(stats['dropped_empty'])} empty teacher answers: {stats['dropped_empty']}")
     labelled = {r.id: r for r in store}
@@ -130,7 +134,7 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
     d = sub.add_parser("demo", help="label → shrink → distill → evaluate on the embedded SmolLM2 teacher")
     d.add_argument("--quick", action="store_true", help="a ~1 minute run (12 seeds, 4 steps)")
-    d.add_argument("--out", default="demo_out", help="output folder (labels.jsonl, report.json, loss.png)")
+    d.add_argument("--out", default="demo_out", help="output folder (labels_<N>tok.jsonl, report.json, loss.png)")
     d.add_argument("--seed-set", default="basics", help="a shipped seed set name or a .jsonl path")
     d.add_argument("--keep", type=_positive(int), help="student layers (default: 16 of 30)")
     d.add_argument("--steps", type=_positive(int), help="distillation steps (default 60, quick 4)")
@@ -156,5 +160,5 @@ def main(argv:list[str]|None=None):
         elif args.command == "docs":
             from distill_nb.docs import build_site
             print(f"site: {build_site(args.out)}/index.html")
-    except (ValueError, FileNotFoundError, ModuleNotFoundError) as e:
+    except (ValueError, OSError, ModuleNotFoundError, WhiteBoxError, TeacherError) as e:
         sys.exit(f"distill_nb {args.command}: error: {e}")

@@ -8,8 +8,8 @@ import json, re, shutil, subprocess, sys
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['CHAPTERS', 'WIDGET_MANAGER', 'MATHJAX', 'SITE_CSS', 'MATHJAX_CONFIG', 'WIDGET_CDN', 'site_notebook', 'nav',
-           'quarto_sidebar', 'build_readme', 'npm_file', 'localise_widgets', 'localise_links', 'build_site']
+__all__ = ['CHAPTERS', 'WIDGET_MANAGER', 'MATHJAX', 'SITE_CSS', 'MATHJAX_CONFIG', 'WIDGET_CDN', 'SITE_MARK', 'site_notebook',
+           'nav', 'quarto_sidebar', 'build_readme', 'npm_file', 'localise_widgets', 'localise_links', 'build_site']
 
 # %% ../nbs/08_cli/01_docs.ipynb #e48b8118
 CHAPTERS = {"00_core": "Core", "01_elicit": "3.1 Eliciting knowledge", "02_distill": "3.2 Distillation algorithms",
@@ -147,6 +147,17 @@ def localise_links(site:Path, src:Path, doc_url:str) -> int:
         if new != html: page.write_text(new); n += 1
     return n
 
+SITE_MARK = ".distill_nb_site"  # written into every site we build: the only folders a rebuild may empty
+
+def _check_site_dir(site:Path, root:Path):
+    "MkDocs empties its output folder: refuse any folder that is not new, empty, or a site we built."
+    if site.exists() and not site.is_dir(): raise ValueError(f"--out {site} is a file, not a folder")
+    if site == root or site in root.parents or site == Path.home():
+        raise ValueError(f"--out {site} would replace the repository or your home folder; choose a new folder")
+    if site.is_dir() and any(site.iterdir()) and not (site/SITE_MARK).exists():
+        raise ValueError(f"--out {site} holds files that distill_nb did not build; building there would delete them. "
+                         "Choose a new or empty folder")
+
 def build_site(out:str|Path="site") -> Path:
     "Process the notebooks with nbdev and build the HTML site into `out` with MkDocs, offline."
     try:
@@ -155,6 +166,8 @@ def build_site(out:str|Path="site") -> Path:
         from nbdev.config import get_config
     except ImportError as e: raise ModuleNotFoundError(f"building the docs needs the [dev] extra (pip install -e '.[dev]'): {e}") from None
     root = _repo_root()
+    site = (root/out).resolve() if not Path(out).is_absolute() else Path(out)
+    _check_site_dir(site, root)  # before any work: MkDocs empties the folder it builds into
     cache = Path(proc_nbs(get_config().nbs_path))                 # nbdev: show_doc, links, directives → _proc/
     src = root/"_site_src"
     shutil.rmtree(src, ignore_errors=True)
@@ -163,12 +176,12 @@ def build_site(out:str|Path="site") -> Path:
         dst.write_text(json.dumps(site_notebook(json.loads(nb.read_text()))))
     _site_assets(src)
     (get_config().nbs_path/"sidebar.yml").write_text(quarto_sidebar(nav(src)))
-    site = (root/out).resolve() if not Path(out).is_absolute() else Path(out)
     cfg = root/"_site_src.mkdocs.yml"
     cfg.write_text(yaml.safe_dump(_mkdocs_config(src, site, get_config().title), sort_keys=False, allow_unicode=True))
     subprocess.run([sys.executable, "-m", "mkdocs", "build", "--quiet", "-f", str(cfg)], check=True, cwd=root)
     localise_widgets(site)
     cfg_ = get_config()
     localise_links(site, src, cfg_.doc_host + cfg_.doc_baseurl)
+    (site/SITE_MARK).write_text("built by distill_nb docs; the next build may replace this folder\n")
     build_readme(root)
     return site

@@ -30,8 +30,12 @@ def test_demo_end_to_end_on_tiny_models(tmp_path, tiny_teacher):
     assert rep["student_after"]["teacher_kl"] < rep["student_before"]["teacher_kl"]  # distillation moved the student toward the teacher
     assert rep["config"]["train_records"] + rep["config"]["held_out_records"] == 12
     assert any("held-out KL" in l for l in lines)
-    # a rerun resumes from labels.jsonl: nothing is labelled again or twice
-    labels = (tmp_path/"labels.jsonl").read_text().splitlines()
+    # a rerun resumes from its labels: nothing is labelled again or twice
+    labels = (tmp_path/"labels_12tok.jsonl").read_text().splitlines()
     rep2 = run_demo(tmp_path, quick=True, teacher=tiny_teacher, steps=1, max_new_tokens=12, log=lambda *a: None)
     assert rep2["labelling"]["added"] == 0
-    assert (tmp_path/"labels.jsonl").read_text().splitlines() == labels
+    assert (tmp_path/"labels_12tok.jsonl").read_text().splitlines() == labels
+    # a run with longer answers in the same folder never reuses the short ones
+    rep3 = run_demo(tmp_path, quick=True, teacher=tiny_teacher, steps=1, max_new_tokens=16, log=lambda *a: None)
+    assert rep3["labelling"]["added"] == 12
+    assert (tmp_path/"labels_12tok.jsonl").read_text().splitlines() == labels
