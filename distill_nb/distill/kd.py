@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Callable
 import torch
 import torch.nn.functional as F
-from ..core.data import pad_batch
-from ..core.teachers import WhiteBoxError
+from ..core.data import check_examples, pad_batch
+from ..core.teachers import WhiteBoxError, require_white_box
 from .divergences import forward_kl, TopK, DIVERGENCES, check_temperature
 
 # %% auto #0
@@ -23,8 +23,7 @@ def vocab_size(model) -> int:
 
 def check_pair(student, teacher):
     "A student and a white-box teacher must predict over the same vocabulary for token-level KD."
-    if not getattr(teacher, "white_box", False):
-        raise WhiteBoxError(f"token-level KD needs a white-box teacher's logits; {type(teacher).__name__} is black-box (use SFT on its texts instead)")
+    require_white_box(teacher, "token-level KD")
     vs, vt = vocab_size(student), vocab_size(teacher.model)
     if vs != vt: raise ValueError(f"student vocabulary ({vs}) differs from the teacher's ({vt}): token-level KD compares distributions over the same tokens")
 
@@ -52,7 +51,8 @@ def kd_loss(student_logits, teacher_logits, labels, alpha_ce:float=0.5, temperat
 @torch.no_grad()
 def cache_topk(teacher, examples:list[dict], k:int=16, batch_size:int=8) -> list[dict]:
     "Examples with the teacher's top-k next-token log-probs at every position (`topk_indices`, `topk_logprobs`, `topk_tail`)."
-    if not getattr(teacher, "white_box", False): raise WhiteBoxError(f"caching top-k log-probs needs a white-box teacher; {type(teacher).__name__} is black-box")
+    require_white_box(teacher, "caching top-k log-probs"); examples = check_examples(examples)
+    if not isinstance(batch_size, int) or batch_size < 1: raise ValueError(f"batch_size must be an integer >= 1, got {batch_size!r}")
     out = []
     for i in range(0, len(examples), batch_size):
         chunk = examples[i:i+batch_size]
@@ -164,6 +164,8 @@ def distill(student, teacher, # a trainable causal LM; a white-box teacher (`HFT
     from tqdm.auto import tqdm
     from transformers import get_cosine_schedule_with_warmup
     offline, divergence = teacher is None, as_divergence(divergence)
+    examples = check_examples(examples)
+    if val_examples is not None: val_examples = check_examples(val_examples, "val_examples")
     if offline and not (examples and "topk_indices" in examples[0]): raise ValueError("without a teacher, examples need a top-k cache (see cache_topk)")
     if not offline: check_pair(student, teacher)
     if offline and lmbda > 0: raise ValueError("on-policy batches need an online teacher to score the student's samples")
@@ -190,7 +192,8 @@ def distill(student, teacher, # a trainable causal LM; a white-box teacher (`HFT
         saved = _load(ckpt); _check_resume(saved, config, ckpt)
         student.load_state_dict(saved.pop("model")); opt.load_state_dict(saved.pop("opt")); sched.load_state_dict(saved.pop("sched"))
         torch.set_rng_state(saved.pop("torch_rng"))  # on-policy samples continue the same random stream
-        if replay is not None: replay.items, _ = saved.pop("replay_items"), replay.rng.setstate(_tuples(saved.pop("replay_rng")))
+        if replay is not None:
+            replay.items = saved.pop("replay_items"); replay.rng.setstate(_tuples(saved.pop("replay_rng")))
         state.update(saved)
     state["config"] = config
     rng = random.Random(); rng.setstate(_tuples(state["rng"]))
