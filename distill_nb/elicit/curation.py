@@ -35,7 +35,7 @@ def parse_question(text:str) -> str:
 # %% ../../nbs/01_elicit/02_curation.ipynb #43c4bf5c
 def diversity(texts:list[str]) -> dict:
     "Distinct-1/2 (unique n-grams / all n-grams) and mean pairwise ROUGE-L (lower = more varied) of texts."
-    from rouge_score import rouge_scorer
+    from rouge_score_rs import rouge_scorer
     toks = [t.lower().split() for t in texts]
     def distinct(n):
         grams = [tuple(t[i:i+n]) for t in toks for i in range(len(t) - n + 1)]

@@ -37,7 +37,7 @@ def invalid_reason(instruction:str, min_words:int=3, max_words:int=150) -> str|N
 # %% ../../nbs/01_elicit/01_expansion.ipynb #5440665e
 def max_rouge_l(candidate:str, pool:list[str]) -> float:
     "Highest ROUGE-L F-measure of `candidate` against any instruction of `pool` (0 for an empty pool)."
-    from rouge_score import rouge_scorer
+    from rouge_score_rs import rouge_scorer
     sc = rouge_scorer.RougeScorer(["rougeL"], use_stemmer=False)
     return max((sc.score(p, candidate)["rougeL"].fmeasure for p in pool), default=0.0)
 
