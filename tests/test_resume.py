@@ -2,6 +2,7 @@
 nothing and does not ask the teacher again for what is stored. Two processes filling one store never double an id."""
 import json, random, subprocess, sys
 import pytest
+import torch
 from distill_nb.core.data import JsonlStore, Record
 from distill_nb.elicit.curation import curate
 from distill_nb.elicit.expansion import expand
@@ -96,13 +97,15 @@ def test_self_generate_keeps_each_batch(tmp_path, monkeypatch):
 
 def test_features_keep_each_shard(tmp_path, tiny_teacher):
     recs = [Record(id=f"f{i}", instruction=f"What is {i}+{i}?", output=f"It is {2 * i}.") for i in range(6)]
-    class DiesOnSecondBatch:  # the features pass calls the model itself
-        white_box, tokenizer, logits, calls, name = True, tiny_teacher.tokenizer, tiny_teacher.logits, 0, tiny_teacher.name
-        def model(self, **kw):
+    class DiesOnSecondBatch(torch.nn.Module):  # the features pass calls the model itself
+        def __init__(self): super().__init__(); self.inner, self.calls = tiny_teacher.model, 0
+        def forward(self, **kw):
             self.calls += 1
             if self.calls == 2: raise Killed
-            return tiny_teacher.model(**kw)
-    with pytest.raises(Killed): extract_features(DiesOnSecondBatch(), recs, tmp_path, batch_size=3)
+            return self.inner(**kw)
+    class Teacher:
+        white_box, tokenizer, logits, name, model = True, tiny_teacher.tokenizer, tiny_teacher.logits, tiny_teacher.name, DiesOnSecondBatch()
+    with pytest.raises(Killed): extract_features(Teacher(), recs, tmp_path, batch_size=3)
     assert len(JsonlStore(tmp_path/"features.jsonl")) == 3
     index = extract_features(tiny_teacher, recs, tmp_path, batch_size=3)
     assert sorted(r.id for r in index) == sorted(r.id for r in recs)

@@ -4,7 +4,7 @@
 
 # %% ../../nbs/05_classic/02_schemes.ipynb #c6e7b4d6
 from __future__ import annotations
-import copy
+import copy, math
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -46,10 +46,10 @@ def multi_teacher_logits(teacher_logits:list[torch.Tensor], how:str="average", w
     "Combined soft targets (as log-probabilities) of several teachers: 'average', 'weighted', or 'routed' (per example, the most confident)."
     if not teacher_logits: raise ValueError("need at least one teacher")
     logp = torch.stack([F.log_softmax(z / temperature, -1) for z in teacher_logits])   # (n_teachers, B, C)
-    if how == "average": return torch.logsumexp(logp, 0) - torch.log(torch.tensor(float(len(teacher_logits))))
+    if how == "average": return torch.logsumexp(logp, 0) - math.log(len(teacher_logits))
     if how == "weighted":
         if weights is None or len(weights) != len(teacher_logits): raise ValueError("'weighted' needs one weight per teacher")
-        w = torch.tensor(weights, dtype=logp.dtype); w = w / w.sum()
+        w = torch.tensor(weights, dtype=logp.dtype, device=logp.device); w = w / w.sum()
         return torch.logsumexp(logp + w.log()[:, None, None], 0)
     if how == "routed": return logp.gather(0, logp.max(-1).values.argmax(0)[None, :, None].expand(1, *logp.shape[1:]))[0]
     raise ValueError(f"how must be 'average', 'weighted' or 'routed', got {how!r}")

@@ -11,8 +11,9 @@ from torch import nn
 from transformers import AutoModelForCausalLM, AutoTokenizer, LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
 
 # %% auto #0
-__all__ = ['DEFAULT_TEACHER_GGUF', 'CHAT_TEMPLATE', 'cache_dir', 'load_causal_lm', 'default_teacher_path', 'tiny_tokenizer',
-           'tiny_lm', 'count_params', 'size_on_disk', 'shrink', 'lora']
+__all__ = ['DEFAULT_TEACHER_GGUF', 'CHAT_TEMPLATE', 'cache_dir', 'pick_device', 'pick_dtype', 'model_device', 'to_device',
+           'load_causal_lm', 'default_teacher_path', 'tiny_tokenizer', 'tiny_lm', 'count_params', 'size_on_disk',
+           'shrink', 'lora']
 
 # %% ../../nbs/00_core/00_models.ipynb #9dd61405
 def cache_dir() -> Path:
@@ -29,8 +30,9 @@ def _prepare_tokenizer(tok):
     return tok
 
 def _gguf_cache_path(gguf_path:Path) -> Path:
-    st = gguf_path.stat()
-    key = hashlib.sha1(f"{gguf_path.resolve()}|{st.st_size}|{int(st.st_mtime)}".encode()).hexdigest()[:12]
+    "Cache folder named by the file's content (name, size, first 4 MiB): every environment shares one copy."
+    with open(gguf_path, "rb") as f: head = f.read(4 << 20)
+    key = hashlib.sha256(f"{gguf_path.name}|{gguf_path.stat().st_size}|".encode() + head).hexdigest()[:12]
     return cache_dir()/"models"/f"{gguf_path.stem}-{key}"
 
 def _load_gguf(folder:Path, gguf_file:str, dtype):
@@ -47,13 +49,42 @@ def _load_gguf(folder:Path, gguf_file:str, dtype):
     model.save_pretrained(tmp); tok.save_pretrained(tmp)
     try: tmp.rename(cached)  # atomic: a half-written cache is never seen
     except OSError: shutil.rmtree(tmp, ignore_errors=True)  # another process won the race
+    for old in cached.parent.glob(f"{gguf_path.stem}-*"):  # copies made from other versions of the file
+        if old != cached and (old/"config.json").exists(): shutil.rmtree(old, ignore_errors=True)
     return model, tok
+
+def pick_device(device:str|torch.device="auto") -> torch.device:
+    "Where to run: `'auto'` is CUDA if there is a GPU, else Apple's MPS, else the CPU; or any torch device name."
+    if device != "auto":
+        try: return torch.device(device)
+        except (RuntimeError, TypeError) as e: raise ValueError(f"unknown device {device!r}: {e}") from None
+    if torch.cuda.is_available(): return torch.device("cuda")
+    if getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available(): return torch.device("mps")
+    return torch.device("cpu")
+
+def pick_dtype(device:torch.device, dtype:str|torch.dtype="auto") -> torch.dtype:
+    "`'auto'`: bfloat16 on a GPU that computes in it, float32 elsewhere (the CPU floor); or a given dtype."
+    if dtype != "auto":
+        if not isinstance(dtype, torch.dtype): raise ValueError(f"dtype must be 'auto' or a torch dtype, got {dtype!r}")
+        return dtype
+    if device.type == "cuda" and torch.cuda.is_bf16_supported(): return torch.bfloat16
+    return torch.float32
+
+def model_device(model) -> torch.device:
+    "The device a model's parameters are on."
+    return next(model.parameters()).device
+
+def to_device(batch:dict, device) -> dict:
+    "The batch with every tensor moved to `device` (other values as they are)."
+    return {k: v.to(device) if isinstance(v, torch.Tensor) else v for k, v in batch.items()}
 
 # %% ../../nbs/00_core/00_models.ipynb #7b1a2dc7
 def load_causal_lm(path_or_id:str|Path, # a local folder or a hub id (hubs need a network)
                    gguf_file:str|None=None, # a .gguf file name inside `path_or_id`, dequantized to float
-                   dtype:torch.dtype=torch.float32):
-    "Load `(model, tokenizer)` for a causal LM, in eval mode, tokenizer set up for batched generation."
+                   device:str|torch.device="auto", # see `pick_device`
+                   dtype:str|torch.dtype="auto"): # see `pick_dtype`: bf16 on a GPU, fp32 on the CPU
+    "Load `(model, tokenizer)` for a causal LM onto `device`, in eval mode, tokenizer set up for batched generation."
+    device = pick_device(device); dtype = pick_dtype(device, dtype)
     folder = Path(path_or_id)
     if gguf_file is not None:
         if not folder.is_dir(): raise FileNotFoundError(f"folder for GGUF file not found: {folder}")
@@ -61,7 +92,7 @@ def load_causal_lm(path_or_id:str|Path, # a local folder or a hub id (hubs need 
     else:
         model = AutoModelForCausalLM.from_pretrained(str(path_or_id), dtype=dtype)
         tok = AutoTokenizer.from_pretrained(str(path_or_id))
-    return model.eval(), _prepare_tokenizer(tok)
+    return model.to(device).eval(), _prepare_tokenizer(tok)
 
 # %% ../../nbs/00_core/00_models.ipynb #71115c48
 DEFAULT_TEACHER_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"

@@ -8,7 +8,7 @@ import json, math, re, threading, time
 from concurrent.futures import CancelledError, ThreadPoolExecutor
 from typing import Protocol, runtime_checkable
 import torch
-from .models import load_causal_lm, default_teacher_path, DEFAULT_TEACHER_GGUF, _prepare_tokenizer
+from .models import load_causal_lm, default_teacher_path, DEFAULT_TEACHER_GGUF, _prepare_tokenizer, model_device
 
 # %% auto #0
 __all__ = ['Teacher', 'WhiteBoxError', 'TeacherError', 'teacher_name', 'require_white_box', 'as_messages', 'check_prompts',
@@ -90,7 +90,8 @@ class HFTeacher:
         sample = {"do_sample": True, "temperature": temperature, "top_p": top_p} if temperature > 0 else {"do_sample": False}
         out = []
         for i in tqdm(range(0, len(chats), self.batch_size), desc="teacher generating", disable=not progress):
-            enc = self.tokenizer(chats[i:i+self.batch_size], return_tensors="pt", padding=True, add_special_tokens=False)
+            enc = self.tokenizer(chats[i:i+self.batch_size], return_tensors="pt", padding=True,
+                                 add_special_tokens=False).to(model_device(self.model))
             ids = self.model.generate(**enc, max_new_tokens=max_new_tokens, pad_token_id=self.tokenizer.pad_token_id,
                                       eos_token_id=self.tokenizer.eos_token_id, **sample)
             out += self.tokenizer.batch_decode(ids[:, enc["input_ids"].shape[1]:], skip_special_tokens=True)
@@ -98,13 +99,16 @@ class HFTeacher:
 
     @torch.no_grad()
     def logits(self, batch:dict) -> torch.Tensor:
-        "Next-token logits (B, T, V) for a tokenized batch (`input_ids`, `attention_mask`)."
-        return self.model(input_ids=batch["input_ids"], attention_mask=batch.get("attention_mask")).logits
+        "Next-token logits (B, T, V) for a tokenized batch (`input_ids`, `attention_mask`), on the model's device."
+        d, mask = model_device(self.model), batch.get("attention_mask")
+        return self.model(input_ids=batch["input_ids"].to(d), attention_mask=None if mask is None else mask.to(d)).logits
 
     @torch.no_grad()
     def hidden_states(self, batch:dict, layers:list[int]|None=None) -> list[torch.Tensor]:
         "Hidden states (B, T, H) after the chosen layers (0 = embeddings; default: all)."
-        hs = self.model(input_ids=batch["input_ids"], attention_mask=batch.get("attention_mask"), output_hidden_states=True).hidden_states
+        d, mask = model_device(self.model), batch.get("attention_mask")
+        hs = self.model(input_ids=batch["input_ids"].to(d), attention_mask=None if mask is None else mask.to(d),
+                        output_hidden_states=True).hidden_states
         if layers is None: return list(hs)
         if bad := [l for l in layers if not -len(hs) <= l < len(hs)]: raise ValueError(f"layers {bad} out of range: the model has {len(hs)} hidden states")
         return [hs[l] for l in layers]
@@ -231,9 +235,9 @@ class APITeacher:
 
 
 # %% ../../nbs/00_core/03_teachers.ipynb #0f77de5f
-def load_default_teacher(batch_size:int=8) -> HFTeacher:
-    "The embedded SmolLM2-135M-Instruct teacher (white-box, offline)."
-    model, tok = load_causal_lm(default_teacher_path().parent, gguf_file=DEFAULT_TEACHER_GGUF)
+def load_default_teacher(batch_size:int=8, device="auto", dtype="auto") -> HFTeacher:
+    "The embedded SmolLM2-135M-Instruct teacher (white-box, offline), on the GPU when there is one."
+    model, tok = load_causal_lm(default_teacher_path().parent, gguf_file=DEFAULT_TEACHER_GGUF, device=device, dtype=dtype)
     return HFTeacher(model, tok, batch_size=batch_size)
 
 # %% ../../nbs/00_core/03_teachers.ipynb #3caa01b9

@@ -16,7 +16,7 @@ class _ChunkedKD(torch.autograd.Function):
     @staticmethod
     def forward(ctx, s_h, s_w, t_h, t_w, mask, divergence, temperature, chunk_size, params):
         n = mask.sum()
-        grad_h, total = torch.zeros_like(s_h), torch.zeros((), dtype=torch.float32)
+        grad_h, total = torch.zeros_like(s_h), torch.zeros((), dtype=torch.float32, device=s_h.device)
         w = s_w.detach().requires_grad_()  # one leaf: each chunk's backward adds into w.grad in place
         for i in range(0, s_h.shape[0], chunk_size):
             m = mask[i:i+chunk_size]
@@ -51,7 +51,7 @@ def chunked_kd_loss(student_hidden:torch.Tensor, # (B, T, d_s) or (N, d_s) last 
     if student_head.shape[1] != s_h.shape[1] or teacher_head.shape[1] != t_h.shape[1]:
         raise ValueError("each LM head must be (V, width of its model's hidden states)")
     if chunk_size < 1: raise ValueError(f"chunk_size must be >= 1, got {chunk_size}")
-    mask = torch.ones(s_h.shape[0], dtype=torch.bool) if mask is None else mask.reshape(-1).bool()
+    mask = torch.ones(s_h.shape[0], dtype=torch.bool, device=s_h.device) if mask is None else mask.reshape(-1).bool().to(s_h.device)
     if mask.shape[0] != s_h.shape[0]: raise ValueError(f"mask has {mask.shape[0]} positions, hidden states {s_h.shape[0]}")
     if not mask.any(): raise ValueError("mask selects no position: nothing to distill in this batch")
     check_temperature(temperature)

@@ -35,6 +35,10 @@ class TopK:
     @property
     def shape(self): return self.indices.shape
 
+    def to(self, device) -> TopK:
+        "The cache on `device`."
+        return TopK(self.indices.to(device), self.logprobs.to(device), self.tail.to(device))
+
     def check(self, vocab:int|None=None, mask:torch.Tensor|None=None, atol:float=1e-3):
         "Raise a clear error if the cache (at the `mask`ed positions) is not a distribution: ids in range, Σ = 1."
         if self.logprobs.shape != self.indices.shape or self.tail.shape != self.indices.shape[:-1]:
@@ -203,7 +207,7 @@ def feature_loss(student_h:torch.Tensor, teacher_h:torch.Tensor, # (B, T, d_s) a
     if student_h.shape != teacher_h.shape:
         raise ValueError(f"hidden shapes differ: student {tuple(student_h.shape)}, teacher {tuple(teacher_h.shape)}; "
                          f"pass proj=nn.Linear({student_h.shape[-1]}, {teacher_h.shape[-1]}) to map widths")
-    mask = torch.ones(student_h.shape[:-1], dtype=torch.bool) if mask is None else mask.bool()
+    mask = torch.ones(student_h.shape[:-1], dtype=torch.bool, device=student_h.device) if mask is None else mask.bool()
     if not mask.any(): raise ValueError("mask selects no position: nothing to distill in this batch")
     s, t = student_h[mask].float(), teacher_h[mask].float()
     return F.mse_loss(s, t) if kind == "mse" else (1 - F.cosine_similarity(s, t, dim=-1)).mean()
@@ -216,6 +220,6 @@ def attention_loss(student_attn:torch.Tensor, teacher_attn:torch.Tensor, # (B, H
     if student_attn.shape[1] != teacher_attn.shape[1]: student_attn, teacher_attn = student_attn.mean(1, keepdim=True), teacher_attn.mean(1, keepdim=True)
     log_t, log_s = teacher_attn.float().clamp(min=1e-12).log(), student_attn.float().clamp(min=1e-12).log()
     kl = _kl(log_t, log_s)                                       # (B, H, T)
-    mask = torch.ones(kl.shape[0], kl.shape[-1], dtype=torch.bool) if mask is None else mask.bool()
+    mask = torch.ones(kl.shape[0], kl.shape[-1], dtype=torch.bool, device=kl.device) if mask is None else mask.bool()
     if not mask.any(): raise ValueError("mask selects no position: nothing to distill in this batch")
     return kl.permute(0, 2, 1)[mask].mean()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import tempfile
 import torch
 from ..core.data import pad_batch, tokenize_chat
+from ..core.models import model_device, to_device
 
 # %% auto #0
 __all__ = ['sequence_logprobs', 'ChatCollator', 'sft']
@@ -14,6 +15,7 @@ __all__ = ['sequence_logprobs', 'ChatCollator', 'sft']
 # %% ../../nbs/02_distill/02_sft.ipynb #57d5a58e
 def sequence_logprobs(model, batch:dict, average:bool=False) -> torch.Tensor:
     "log q_θ(y | x) of each sequence's labelled tokens (B,): summed, or averaged per token if `average`."
+    batch = to_device(batch, model_device(model))
     logits = model(input_ids=batch["input_ids"], attention_mask=batch.get("attention_mask")).logits[:, :-1]
     labels = batch["labels"][:, 1:]
     mask = labels != -100

@@ -44,12 +44,13 @@ def extract_features(teacher, records:list[Record], out_dir:str|Path, top_k:int=
     def make(batch):
         ex = tokenize_chat(batch, teacher.tokenizer, max_len=max_len)
         b = pad_batch(ex, teacher.tokenizer.pad_token_id)
+        b = {k: v.to(next(teacher.model.parameters()).device) for k, v in b.items()}
         res = teacher.model(input_ids=b["input_ids"], attention_mask=b["attention_mask"], output_hidden_states=layers is not None)
         tensors, rows = {}, []
         shard = f"shard-{batch[0].id}.safetensors"
         for j, (r, e) in enumerate(zip(batch, ex)):
-            pos = _response_positions(e)
-            lp = F.log_softmax(res.logits[j, pos].float(), -1)
+            pos = _response_positions(e).to(res.logits.device)
+            lp = F.log_softmax(res.logits[j, pos].float(), -1).cpu()  # sampled with a CPU generator, stored from the CPU
             vals, idx = lp.topk(top_k, -1)
             tensors |= {f"{r.id}.indices": idx.int(), f"{r.id}.logprobs": vals.half(), f"{r.id}.tail": (1 - vals.exp().sum(-1)).clamp(min=0).half()}
             if sampled:
@@ -57,7 +58,7 @@ def extract_features(teacher, records:list[Record], out_dir:str|Path, top_k:int=
                 tensors |= {f"{r.id}.sampled_ids": smp["ids"].int(), f"{r.id}.sampled_logprobs": smp["logprobs"].half()}
             for l in layers or []: tensors[f"{r.id}.hidden{l}"] = res.hidden_states[l][j, pos].half().contiguous()
             rows.append(Record(id=r.id, instruction=r.instruction, output=r.output, meta={"shard": shard, "tokens": len(pos)}))
-        save_file({k: v.contiguous() for k, v in tensors.items()}, out/shard)  # shard first, then its index lines
+        save_file({k: v.cpu().contiguous() for k, v in tensors.items()}, out/shard)  # shard first, then its index lines
         return rows
     fill(index, records, make, batch_size=batch_size, desc="extracting features",  # a resume must not mix caches
          settings={"teacher": teacher_name(teacher), "top_k": top_k, "sampled": sampled, "layers": layers, "max_len": max_len})

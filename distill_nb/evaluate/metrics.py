@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 import torch
 from ..core.data import check_examples, pad_batch
+from ..core.models import model_device, to_device
 from ..core.teachers import require_white_box
 from ..distill.divergences import forward_kl
 
@@ -21,17 +22,17 @@ def teacher_kl(teacher, student, examples:list[dict], batch_size:int=8) -> float
     if not isinstance(batch_size, int) or batch_size < 1: raise ValueError(f"batch_size must be an integer >= 1, got {batch_size!r}")
     total, n = 0.0, 0
     for i in range(0, len(examples), batch_size):
-        b = pad_batch(examples[i:i+batch_size], teacher.tokenizer.pad_token_id)
+        b = to_device(pad_batch(examples[i:i+batch_size], teacher.tokenizer.pad_token_id), model_device(student))
         mask = b["labels"][:, 1:] != -100
         s = student(input_ids=b["input_ids"], attention_mask=b["attention_mask"]).logits[:, :-1]
-        kl = forward_kl(s, teacher.logits(b)[:, :-1], mask)
+        kl = forward_kl(s, teacher.logits(b)[:, :-1].to(s.device), mask)
         total, n = total + kl.item()*mask.sum().item(), n + mask.sum().item()
     return total / n
 
 # %% ../../nbs/07_evaluate/00_metrics.ipynb #ab902dbd
 def rouge_l(predictions:list[str], references:list[str]) -> float:
-    "Mean ROUGE-L F-measure (0–1) of predictions against references (`rouge-score`, with stemming)."
-    from rouge_score import rouge_scorer
+    "Mean ROUGE-L F-measure (0–1) of predictions against references (`rouge-score-rs`, with stemming)."
+    from rouge_score_rs import rouge_scorer
     if len(predictions) != len(references): raise ValueError(f"{len(predictions)} predictions but {len(references)} references")
     if not predictions: raise ValueError("nothing to score")
     sc = rouge_scorer.RougeScorer(["rougeL"], use_stemmer=True)
@@ -42,7 +43,7 @@ def rouge_l(predictions:list[str], references:list[str]) -> float:
 def tokens_per_second(model, tokenizer, prompts:list[str], max_new_tokens:int=32) -> float:
     "Greedy generation speed: new tokens per second for one batch of chat prompts (after a warm-up)."
     chats = [tokenizer.apply_chat_template([{"role": "user", "content": p}], tokenize=False, add_generation_prompt=True) for p in prompts]
-    enc = tokenizer(chats, return_tensors="pt", padding=True, add_special_tokens=False)
+    enc = tokenizer(chats, return_tensors="pt", padding=True, add_special_tokens=False).to(model_device(model))
     gen = dict(do_sample=False, pad_token_id=tokenizer.pad_token_id, eos_token_id=None)  # no early stop: a fixed amount of work
     model.generate(**{k: v[:1, :4] for k, v in enc.items()}, max_new_tokens=2, **gen)  # warm-up
     t0 = time.perf_counter()

@@ -8,7 +8,7 @@ import statistics, time
 import torch
 import torch.nn.functional as F
 from ..core.data import check_examples, pad_batch
-from ..core.models import count_params, size_on_disk
+from ..core.models import count_params, model_device, size_on_disk, to_device
 from ..core.teachers import require_white_box
 from .metrics import rouge_l, tokens_per_second
 
@@ -25,10 +25,10 @@ def fidelity(teacher, student, examples:list[dict], batch_size:int=8, n_bins:int
     fkl = rkl = agree = n = 0.0
     conf, correct = [], []
     for i in range(0, len(examples), batch_size):
-        b = pad_batch(examples[i:i+batch_size], teacher.tokenizer.pad_token_id)
+        b = to_device(pad_batch(examples[i:i+batch_size], teacher.tokenizer.pad_token_id), model_device(student))
         y = b["labels"][:, 1:]; m = y != -100
         lq = F.log_softmax(student(input_ids=b["input_ids"], attention_mask=b["attention_mask"]).logits[:, :-1][m].float(), -1)
-        lp = F.log_softmax(teacher.logits(b)[:, :-1][m].float(), -1)
+        lp = F.log_softmax(teacher.logits(b)[:, :-1].to(m.device)[m].float(), -1)
         fkl += (lp.exp() * (lp - lq)).sum().item(); rkl += (lq.exp() * (lq - lp)).sum().item()
         agree += (lq.argmax(-1) == lp.argmax(-1)).sum().item(); n += m.sum().item()
         c, top = lq.exp().max(-1)
@@ -64,7 +64,7 @@ def param_counts(model) -> dict:
 def flops_per_token(model, seq_len:int=128) -> float:
     "Forward FLOPs per token at `seq_len`: FlopCounterMode's count + the attention term it misses on CPU."
     from torch.utils.flop_counter import FlopCounterMode
-    ids = torch.zeros(1, seq_len, dtype=torch.long)
+    ids = torch.zeros(1, seq_len, dtype=torch.long, device=model_device(model))
     with torch.no_grad(), FlopCounterMode(display=False) as fc: model(input_ids=ids)
     counted = fc.get_total_flops()
     sdpa = sum(v for k, v in fc.get_flop_counts()["Global"].items() if "attention" in str(k))
@@ -76,13 +76,14 @@ def flops_per_token(model, seq_len:int=128) -> float:
 def latency(model, tokenizer, prompt:str="What is 2+3?", new_tokens:int=16, reps:int=5, warmup:int=1) -> dict:
     "Batch-1 latency in ms: prefill p50/p90 and per decoded token p50/p90 (greedy, KV cache), after warm-up."
     ids = tokenizer.apply_chat_template([{"role": "user", "content": prompt}], tokenize=True, add_generation_prompt=True, return_tensors="pt")
-    ids = ids["input_ids"] if hasattr(ids, "keys") else ids
+    ids = (ids["input_ids"] if hasattr(ids, "keys") else ids).to(model_device(model))
+    sync = torch.cuda.synchronize if ids.is_cuda else (lambda: None)  # a GPU runs ahead of the clock unless waited for
     prefill, per_token = [], []
     for r in range(warmup + reps):
-        t0 = time.perf_counter(); out = model(input_ids=ids, use_cache=True); t1 = time.perf_counter()
+        t0 = time.perf_counter(); out = model(input_ids=ids, use_cache=True); sync(); t1 = time.perf_counter()
         past, nxt, steps = out.past_key_values, out.logits[:, -1:].argmax(-1), []
         for _ in range(new_tokens):
-            s = time.perf_counter(); out = model(input_ids=nxt, past_key_values=past, use_cache=True); steps.append(time.perf_counter() - s)
+            s = time.perf_counter(); out = model(input_ids=nxt, past_key_values=past, use_cache=True); sync(); steps.append(time.perf_counter() - s)
             past, nxt = out.past_key_values, out.logits[:, -1:].argmax(-1)
         if r >= warmup: prefill.append(t1 - t0); per_token += steps
     q = lambda xs, p: statistics.quantiles(xs, n=10)[int(p * 10) - 1] * 1e3 if len(xs) > 1 else xs[0] * 1e3

@@ -31,7 +31,7 @@ def mrr(ranks:list[int]) -> float:
 
 def expected_rating(logprobs:torch.Tensor) -> torch.Tensor:
     "E[rating] from (N, 5) log-probabilities over the digits 1..5."
-    return (logprobs.exp() * torch.arange(1, logprobs.shape[-1] + 1, dtype=logprobs.dtype)).sum(-1)
+    return (logprobs.exp() * torch.arange(1, logprobs.shape[-1] + 1, dtype=logprobs.dtype, device=logprobs.device)).sum(-1)
 
 # %% ../../nbs/03_skills/04_nlp_tasks.ipynb #42dc2622
 def extract_code(text:str) -> str:
