@@ -107,10 +107,10 @@ def option_logits(model, tokenizer, prompts:list, options:list[str], system:str|
     if not prompts: raise ValueError("no prompts")
     ids = _option_ids(tokenizer, options)
     chats = [tokenizer.apply_chat_template(as_messages(p, system), tokenize=False, add_generation_prompt=True) for p in prompts]
-    enc = tokenizer(chats, return_tensors="pt", padding=True, add_special_tokens=False)
+    enc = tokenizer(chats, return_tensors="pt", padding=True, add_special_tokens=False).to(next(model.parameters()).device)
     logits = model(input_ids=enc["input_ids"], attention_mask=enc["attention_mask"]).logits
     last = enc["attention_mask"].sum(1) - 1 if tokenizer.padding_side == "right" else torch.full((len(chats),), logits.shape[1] - 1)
-    return logits[torch.arange(len(chats)), last][:, ids].float()
+    return logits[torch.arange(len(chats), device=logits.device), last.to(logits.device)][:, ids].float()
 
 @torch.no_grad()
 def option_logprobs(model, tokenizer, prompts:list, options:list[str], batch_size:int=8, system:str|None=None) -> torch.Tensor:
@@ -124,16 +124,14 @@ def option_logprobs(model, tokenizer, prompts:list, options:list[str], batch_siz
 def fit_options(student, tokenizer, prompts:list, options:list[str], teacher_logprobs:torch.Tensor, # (N, K) soft labels
                 steps:int=30, batch_size:int=8, lr:float=1e-4, temperature:float=1.0, seed:int=0, progress:bool=True) -> list[dict]:
     "Train the student's choice among `options` to match the teacher's soft labels (KL, `soft_target_loss`)."
-    from tqdm.auto import tqdm
     from distill_nb.classic.soft_targets import soft_target_loss
+    from distill_nb.core.train import train
     if teacher_logprobs.shape != (len(prompts), len(options)): raise ValueError(f"soft labels must be (prompts, options) = {(len(prompts), len(options))}, got {tuple(teacher_logprobs.shape)}")
     if steps < 1 or batch_size < 1: raise ValueError(f"steps and batch_size must be >= 1, got {steps} and {batch_size}")
-    opt, g, history = torch.optim.AdamW([p for p in student.parameters() if p.requires_grad], lr=lr), torch.Generator().manual_seed(seed), []
-    student.train()
-    for step in tqdm(range(steps), desc="fitting soft labels", disable=not progress):
+    g = torch.Generator().manual_seed(seed)
+    def loss_fn(model, step, micro):
+        "A random batch of prompts: the student's choice among the options against the teacher's soft labels."
         idx = torch.randperm(len(prompts), generator=g)[:batch_size].tolist()
-        loss = soft_target_loss(option_logits(student, tokenizer, [prompts[i] for i in idx], options), teacher_logprobs[idx], temperature=temperature)
-        opt.zero_grad(); loss.backward(); opt.step()
-        history.append({"step": step + 1, "loss": loss.item()})
-    student.eval()
-    return history
+        z = option_logits(model, tokenizer, [prompts[i] for i in idx], options)
+        return {"loss": soft_target_loss(z, teacher_logprobs[idx].to(z.device), temperature=temperature)}
+    return train(student, loss_fn, steps, lr=lr, weight_decay=0.01, desc="fitting soft labels", progress=progress)

@@ -10,6 +10,8 @@ from typing import Callable
 import torch
 import torch.nn.functional as F
 from ..core.data import check_examples, pad_batch
+from ..core.models import model_device, to_device
+from ..core.train import shard, train, unwrap, world
 from ..core.teachers import WhiteBoxError, require_white_box
 from .divergences import forward_kl, TopK, DIVERGENCES, check_temperature
 
@@ -77,8 +79,9 @@ def student_samples(student, examples:list[dict], pad_id:int, eos_id:int, max_ne
     "New examples: each prompt of `examples` continued by the student's own sample, labels on the sample."
     prompts = [e["input_ids"][:next(i for i, l in enumerate(e["labels"]) if l != -100)] for e in examples]
     n = max(map(len, prompts))
-    ids = torch.tensor([[pad_id]*(n - len(p)) + p for p in prompts])  # left padding for generation
-    attn = torch.tensor([[0]*(n - len(p)) + [1]*len(p) for p in prompts])
+    d = model_device(student)
+    ids = torch.tensor([[pad_id]*(n - len(p)) + p for p in prompts], device=d)  # left padding for generation
+    attn = torch.tensor([[0]*(n - len(p)) + [1]*len(p) for p in prompts], device=d)
     student.eval()
     gen = student.generate(input_ids=ids, attention_mask=attn, do_sample=True, temperature=temperature, top_p=1.0,
                            max_new_tokens=max_new_tokens, pad_token_id=pad_id, eos_token_id=eos_id)[:, n:].tolist()
@@ -107,36 +110,12 @@ class ReplayBuffer:
         return [it[0] for it in picked]
 
 # %% ../../nbs/02_distill/03_kd.ipynb #b0888699
-def _save(ckpt:Path, student, opt, sched, state:dict):
-    "Write the checkpoint atomically: tensors, numbers and lists only, so it loads with `weights_only=True`."
-    tmp = ckpt.with_suffix(".tmp")
-    torch.save({"model": student.state_dict(), "opt": opt.state_dict(), "sched": sched.state_dict(),
-                "torch_rng": torch.get_rng_state(), **state}, tmp)
-    tmp.replace(ckpt)  # atomic: an interrupted save never leaves a half checkpoint
-
-def _load(ckpt:Path) -> dict:
-    "A checkpoint, read without running any code it may hold (no pickle objects: `weights_only=True`)."
-    import pickle
-    try: return torch.load(ckpt, weights_only=True)
-    except pickle.UnpicklingError as e:
-        raise ValueError(f"{ckpt} is not a distill checkpoint this version can load safely "
-                         f"(it holds objects that would run code when loaded): {str(e).splitlines()[0]}") from None
-
 def _fingerprint(examples:list[dict]) -> str:
     "A short hash of the training examples (their tokens, labels and caches): a resume must see the same data."
     import hashlib
     h = hashlib.sha1()
     for e in examples: h.update(json.dumps([e.get(k) for k in sorted(e) if k != "id"]).encode())
     return h.hexdigest()[:16]
-
-def _check_resume(saved:dict, config:dict, ckpt:Path):
-    "Refuse to resume a checkpoint made with settings that change the run, naming each difference."
-    old = saved.get("config")
-    if old is None: raise ValueError(f"{ckpt} has no run settings (written by an older version); "
-                                     "delete it or choose another checkpoint_dir")
-    if diff := [f"{k}: checkpoint {old.get(k)!r}, now {v!r}" for k, v in config.items() if old.get(k) != v]:
-        raise ValueError(f"{ckpt} was written by a run with other settings ({'; '.join(diff)}); "
-                         "resume with the same settings, or choose another checkpoint_dir")
 
 def _tuples(x):
     "A Random state read back from a checkpoint (lists where `getstate` gave tuples)."
@@ -145,8 +124,9 @@ def _tuples(x):
 @torch.no_grad()
 def _held_out_kd(student, teacher, batch, temperature, divergence):
     student.eval()
+    batch = to_device(batch, model_device(student))
     v = kd_loss(student(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits,
-                teacher.logits(batch), batch["labels"], 0.0, temperature, divergence)["kd"].item()
+                teacher.logits(batch).to(batch["labels"].device), batch["labels"], 0.0, temperature, divergence)["kd"].item()
     student.train()
     return v
 
@@ -161,68 +141,63 @@ def distill(student, teacher, # a trainable causal LM; a white-box teacher (`HFT
             checkpoint_dir:str|Path|None=None, save_every:int=50,
             callback:Callable|None=None, progress:bool=True, **params) -> list[dict]:
     "Token-level KD of `student` from `teacher` for `steps` steps; returns the history of loss terms."
-    from tqdm.auto import tqdm
-    from transformers import get_cosine_schedule_with_warmup
     offline, divergence = teacher is None, as_divergence(divergence)
     examples = check_examples(examples)
     if val_examples is not None: val_examples = check_examples(val_examples, "val_examples")
-    if offline and not (examples and "topk_indices" in examples[0]): raise ValueError("without a teacher, examples need a top-k cache (see cache_topk)")
+    if offline and "topk_indices" not in examples[0]: raise ValueError("without a teacher, examples need a top-k cache (see cache_topk)")
     if not offline: check_pair(student, teacher)
     if offline and lmbda > 0: raise ValueError("on-policy batches need an online teacher to score the student's samples")
     check_temperature(temperature)
     if not (isinstance(lmbda, (int, float)) and 0 <= lmbda <= 1): raise ValueError(f"lmbda must be in [0, 1], got {lmbda}")
     if not (isinstance(lr, (int, float)) and math.isfinite(lr) and lr > 0): raise ValueError(f"lr must be a finite number > 0, got {lr}")
-    if not examples: raise ValueError("no examples to distill on")
     if steps < 1 or batch_size < 1: raise ValueError(f"steps and batch_size must be >= 1, got {steps} and {batch_size}")
     if adaptive and not (val_examples and lmbda > 0): raise ValueError("adaptive λ needs val_examples and a starting lmbda > 0")
+    rank, n_proc = world()  # several processes: each takes its share of every global batch of `batch_size`
+    if batch_size % n_proc: raise ValueError(f"batch_size {batch_size} cannot be split evenly over {n_proc} processes")
     # offline, padding positions are masked out by attention mask and labels, so any valid id pads
     pad_id = teacher.tokenizer.pad_token_id if teacher else (student.config.pad_token_id or 0)
     eos_id = teacher.tokenizer.eos_token_id if teacher else None
-    opt = torch.optim.AdamW([p for p in student.parameters() if p.requires_grad], lr=lr, weight_decay=0.0)
-    sched = get_cosine_schedule_with_warmup(opt, min(warmup, steps - 1), steps)
-    state = {"step": 0, "order": [], "history": [], "lmbda": lmbda, "best_val": None, "rng": random.Random(seed).getstate()}
+    state = {"order": [], "lmbda": lmbda, "best_val": None, "rng": random.Random(seed).getstate()}
     config = {"steps": steps, "batch_size": batch_size, "lr": lr, "alpha_ce": alpha_ce, "temperature": temperature,
               "divergence": getattr(divergence, "__name__", repr(divergence)), "params": json.dumps(params, sort_keys=True, default=str),
               "warmup": warmup, "seed": seed, "lmbda": lmbda, "max_new_tokens": max_new_tokens, "adaptive": adaptive,
-              "eval_every": eval_every, "offline": offline, "examples": _fingerprint(examples),
+              "eval_every": eval_every, "offline": offline, "examples": _fingerprint(examples), "processes": n_proc,
               "replay": None if replay is None else [replay.capacity, replay.reuse]}
-    ckpt = Path(checkpoint_dir)/"distill.pt" if checkpoint_dir else None
-    torch.manual_seed(seed)
-    if ckpt and ckpt.exists():
-        saved = _load(ckpt); _check_resume(saved, config, ckpt)
-        student.load_state_dict(saved.pop("model")); opt.load_state_dict(saved.pop("opt")); sched.load_state_dict(saved.pop("sched"))
-        torch.set_rng_state(saved.pop("torch_rng"))  # on-policy samples continue the same random stream
-        if replay is not None:
-            replay.items = saved.pop("replay_items"); replay.rng.setstate(_tuples(saved.pop("replay_rng")))
-        state.update(saved)
-    state["config"] = config
-    rng = random.Random(); rng.setstate(_tuples(state["rng"]))
     val = pad_batch(val_examples, pad_id) if val_examples else None
-    student.train()
-    bar = tqdm(range(state["step"], steps), desc="distilling", disable=not progress, initial=state["step"], total=steps)
-    for step in bar:
+    rng = None
+
+    def loss_fn(model, step, micro):
+        "One batch: the next examples in a shuffled order (or the student's own samples), and the KD loss on them."
+        nonlocal rng
+        if rng is None:  # first step of this call: a fresh run, or state just restored from a checkpoint
+            rng = random.Random(); rng.setstate(_tuples(state["rng"]))
+            if replay is not None and "replay_items" in state:
+                replay.items = state["replay_items"]; replay.rng.setstate(_tuples(state["replay_rng"]))
         if len(state["order"]) < batch_size: state["order"] += rng.sample(range(len(examples)), len(examples))
-        chunk = [examples[i] for i in state["order"][:batch_size]]; del state["order"][:batch_size]
+        chunk = shard([examples[i] for i in state["order"][:batch_size]], rank, n_proc); del state["order"][:batch_size]
         on_policy = state["lmbda"] > 0 and rng.random() < state["lmbda"]
         if on_policy:
-            chunk = (replay.sample(batch_size) if replay else None) or student_samples(student, chunk, pad_id, eos_id, max_new_tokens)
-            if replay is not None and chunk is not None: replay.add(chunk)
-            student.train()
-        batch = pad_batch(chunk, pad_id)
+            reused = replay.sample(len(chunk)) if replay else None
+            chunk = reused or student_samples(unwrap(model), chunk, pad_id, eos_id, max_new_tokens)
+            if replay is not None and not reused: replay.add(chunk)  # only fresh samples enter the buffer
+            model.train()
+        state["rng"] = rng.getstate()
+        if replay is not None: state["replay_items"], state["replay_rng"] = replay.items, replay.rng.getstate()
+        batch = to_device(pad_batch(chunk, pad_id), model_device(model))
         t_logits = _batch_topk(chunk, batch["input_ids"].shape[1]) if offline else teacher.logits(batch)
-        s_logits = student(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits
-        terms = kd_loss(s_logits, t_logits, batch["labels"], alpha_ce, temperature, divergence, **params)
-        opt.zero_grad(); terms["loss"].backward(); opt.step(); sched.step()
-        rec = {"step": step + 1, "lr": sched.get_last_lr()[0], "on_policy": on_policy, "lmbda": state["lmbda"], **{k: v.item() for k, v in terms.items()}}
-        if adaptive and (step + 1) % eval_every == 0:
-            rec["val_kd"] = v = _held_out_kd(student, teacher, val, temperature, divergence)
-            if state["best_val"] is not None and v > state["best_val"]: state["lmbda"] = min(1.0, state["lmbda"] * 2)
-            state["best_val"] = v if state["best_val"] is None else min(v, state["best_val"])
-        state["history"].append(rec); state["step"] = step + 1; bar.set_postfix(loss=f"{rec['loss']:.3f}")
-        if callback: callback(rec)
-        if ckpt and ((step + 1) % save_every == 0 or step + 1 == steps):
-            ckpt.parent.mkdir(parents=True, exist_ok=True); state["rng"] = rng.getstate()
-            if replay is not None: state["replay_items"], state["replay_rng"] = replay.items, replay.rng.getstate()
-            _save(ckpt, student, opt, sched, state)
-    student.eval()
-    return state["history"]
+        s_logits = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits
+        terms = kd_loss(s_logits, t_logits.to(s_logits.device), batch["labels"], alpha_ce, temperature, divergence, **params)
+        return {"on_policy": on_policy, "lmbda": state["lmbda"], **terms}
+
+    def adapt(rec):
+        "Adaptive λ (DistiLLM): more on-policy batches whenever held-out KD gets worse."
+        if not (adaptive and rec["step"] % eval_every == 0): return
+        rec["val_kd"] = v = _held_out_kd(student, teacher, val, temperature, divergence)
+        if state["best_val"] is not None and v > state["best_val"]: state["lmbda"] = min(1.0, state["lmbda"] * 2)
+        state["best_val"] = v if state["best_val"] is None else min(v, state["best_val"])
+
+    torch.manual_seed(seed)
+    return train(student, loss_fn, steps, lr=lr, schedule="cosine", warmup=warmup, state=state, on_step=adapt,
+                 callback=callback, checkpoint=checkpoint_dir, save_every=save_every, config=config,
+                 desc="distilling", progress=progress)
+

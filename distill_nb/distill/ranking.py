@@ -9,6 +9,7 @@ import torch
 import torch.nn.functional as F
 from ..core.data import pad_batch
 from .sft import sequence_logprobs
+from ..core.train import train
 
 # %% auto #0
 __all__ = ['dpo_loss', 'rrhf_loss', 'pro_loss', 'rank_train']
@@ -46,7 +47,7 @@ def pro_loss(logps:torch.Tensor, # (B, n) log π_θ of candidates sorted best fi
     "PRO: each candidate must beat all those ranked below it, scaled by the reward gaps, + λ·SFT on the best."
     _check_list(logps, scores)
     n = logps.shape[1]
-    if scores is None: scores = torch.arange(n - 1, -1, -1, dtype=logps.dtype).expand_as(logps)
+    if scores is None: scores = torch.arange(n - 1, -1, -1, dtype=logps.dtype, device=logps.device).expand_as(logps)
     if (scores[:, 1:] > scores[:, :-1]).any(): raise ValueError("candidates must be sorted best first (scores descending)")
     total = logps.new_zeros(logps.shape[0])
     for k in range(n - 1):
@@ -71,7 +72,6 @@ def rank_train(student, tokenizer, prompts:list[str], candidates:list[list[str]]
                scores:list[list[float]]|None=None, # teacher rewards per candidate (PRO's gap scaling); default: ranks
                max_len:int=256, progress:bool=True) -> list[dict]:
     "Train `student` to rank candidates as the teacher did, with `loss` in {'dpo', 'rrhf', 'pro'}; returns the history."
-    from tqdm.auto import tqdm
     if loss not in ("dpo", "rrhf", "pro"): raise ValueError(f"loss must be 'dpo', 'rrhf' or 'pro', got {loss!r}")
     batch, k = _candidates_batch(prompts, candidates, tokenizer, max_len)
     if loss == "dpo" and k != 2: raise ValueError(f"DPO needs exactly 2 candidates (chosen, rejected) per prompt, got {k}")
@@ -86,14 +86,13 @@ def rank_train(student, tokenizer, prompts:list[str], candidates:list[list[str]]
     if loss == "dpo":
         ref = copy.deepcopy(student).eval()
         with torch.no_grad(): ref_lp = sequence_logprobs(ref, batch).view(-1, 2)
-    opt, history = torch.optim.AdamW([p for p in student.parameters() if p.requires_grad], lr=lr), []
-    student.train()
-    for step in tqdm(range(steps), desc=f"{loss} training", disable=not progress):
-        lp = sequence_logprobs(student, batch, average=loss != "dpo").view(-1, k)
-        if loss == "dpo": value = dpo_loss(lp[:, 0], lp[:, 1], ref_lp[:, 0], ref_lp[:, 1], beta, sft_weight, n_best)
-        elif loss == "rrhf": value = rrhf_loss(lp, scores if scores is not None else torch.arange(k, 0, -1).float().expand_as(lp), sft_weight)
-        else: value = pro_loss(lp, scores, sft_weight)
-        opt.zero_grad(); value.backward(); opt.step()
-        with torch.no_grad(): history.append({"step": step + 1, "loss": value.item(), "accuracy": (lp[:, 0] > lp[:, 1:].max(1).values).float().mean().item()})
-    student.eval()
-    return history
+    if scores is None and loss == "rrhf": scores = torch.arange(k, 0, -1).float().expand(len(prompts), k)
+    def loss_fn(model, step, micro):
+        "The whole candidate set is one batch: each step scores every candidate and ranks them."
+        lp = sequence_logprobs(model, batch, average=loss != "dpo").view(-1, k)
+        sc = None if scores is None else scores.to(lp.device)
+        if loss == "dpo": value = dpo_loss(lp[:, 0], lp[:, 1], ref_lp[:, 0].to(lp.device), ref_lp[:, 1].to(lp.device), beta, sft_weight, n_best.to(lp.device))
+        elif loss == "rrhf": value = rrhf_loss(lp, sc, sft_weight)
+        else: value = pro_loss(lp, sc, sft_weight)
+        return {"loss": value, "accuracy": (lp[:, 0] > lp[:, 1:].max(1).values).float().mean().detach()}
+    return train(student, loss_fn, steps, lr=lr, weight_decay=0.01, desc=f"{loss} training", progress=progress)

@@ -10,6 +10,8 @@ import torch.nn.functional as F
 from torch import nn
 from ..core.data import pad_batch, Record, tokenize_chat
 from .sft import sequence_logprobs
+from ..core.models import model_device, to_device
+from ..core.train import train, unwrap
 
 # %% auto #0
 __all__ = ['RewardModel', 'train_reward_model', 'reward_fn_from', 'rloo_advantages', 'rloo']
@@ -25,7 +27,7 @@ class RewardModel(nn.Module):
     def forward(self, input_ids, attention_mask):
         h = self.body(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state  # (B, T, H)
         last = attention_mask.sum(1) - 1                                                      # right padding
-        return self.head(h[torch.arange(len(h)), last]).squeeze(-1)
+        return self.head(h[torch.arange(len(h), device=h.device), last]).squeeze(-1)
 
 def _encode(tokenizer, prompts, answers, max_len=256) -> dict:
     recs = [Record(id=str(i), instruction=p, output=a) for i, (p, a) in enumerate(zip(prompts, answers))]
@@ -34,19 +36,18 @@ def _encode(tokenizer, prompts, answers, max_len=256) -> dict:
 def train_reward_model(lm, tokenizer, pairs:list[tuple[str, str, str]], # (prompt, chosen, rejected) from the teacher
                        steps:int=50, lr:float=1e-4, batch_size:int=8, seed:int=0, progress:bool=True):
     "Distill teacher preferences into a `RewardModel` (initialised from `lm`) with the Bradley–Terry loss; returns (rm, history)."
-    from tqdm.auto import tqdm
     if not pairs: raise ValueError("no preference pairs to learn from")
     if any(len(p) != 3 for p in pairs): raise ValueError("each pair is (prompt, chosen, rejected)")
-    rm, g = RewardModel(lm), torch.Generator().manual_seed(seed)
-    opt, history = torch.optim.AdamW(rm.parameters(), lr=lr), []
-    for step in tqdm(range(steps), desc="reward model", disable=not progress):
+    rm, g = RewardModel(lm).to(model_device(lm)), torch.Generator().manual_seed(seed)
+    def loss_fn(model, step, micro):
+        "Bradley–Terry on a random batch of pairs: the chosen answer must score above the rejected one."
         idx = torch.randperm(len(pairs), generator=g)[:batch_size].tolist()
         p, c, r = zip(*[pairs[i] for i in idx])
-        bc, br = _encode(tokenizer, p, c), _encode(tokenizer, p, r)
-        margin = rm(bc["input_ids"], bc["attention_mask"]) - rm(br["input_ids"], br["attention_mask"])
-        loss = -F.logsigmoid(margin).mean()
-        opt.zero_grad(); loss.backward(); opt.step()
-        history.append({"step": step + 1, "loss": loss.item(), "accuracy": (margin > 0).float().mean().item()})
+        d = model_device(model)
+        bc, br = to_device(_encode(tokenizer, p, c), d), to_device(_encode(tokenizer, p, r), d)
+        margin = model(bc["input_ids"], bc["attention_mask"]) - model(br["input_ids"], br["attention_mask"])
+        return {"loss": -F.logsigmoid(margin).mean(), "accuracy": (margin > 0).float().mean().detach()}
+    history = train(rm, loss_fn, steps, lr=lr, weight_decay=0.01, desc="reward model", progress=progress)
     return rm.eval(), history
 
 # %% ../../nbs/02_distill/04_reward_rl.ipynb #d2e9eb45
@@ -54,7 +55,7 @@ def reward_fn_from(rm:RewardModel, tokenizer):
     "A `reward(prompts, completions) -> (N,)` function scoring with a reward model."
     @torch.no_grad()
     def reward(prompts, completions):
-        b = _encode(tokenizer, prompts, [c or tokenizer.eos_token for c in completions])
+        b = to_device(_encode(tokenizer, prompts, [c or tokenizer.eos_token for c in completions]), model_device(rm))
         return rm(b["input_ids"], b["attention_mask"])
     return reward
 
@@ -69,26 +70,22 @@ def rloo(student, tokenizer, prompts:list[str], reward, # reward(prompts, comple
          steps:int=20, k:int=4, batch_prompts:int=2, kl_coef:float=0.05, lr:float=1e-5, max_new_tokens:int=32,
          temperature:float=1.0, seed:int=0, progress:bool=True) -> list[dict]:
     "Improve `student` on `reward` with RLOO and a KL penalty to its starting point; returns the history."
-    from tqdm.auto import tqdm
     from distill_nb.core.teachers import HFTeacher
     if kl_coef < 0: raise ValueError(f"kl_coef must be >= 0, got {kl_coef}")
-    ref = copy.deepcopy(student).eval()
-    opt, history, g = torch.optim.AdamW([p for p in student.parameters() if p.requires_grad], lr=lr), [], torch.Generator().manual_seed(seed)
-    torch.manual_seed(seed)
-    for step in tqdm(range(steps), desc="RLOO", disable=not progress):
+    ref, g = copy.deepcopy(student).eval(), torch.Generator().manual_seed(seed)
+    def loss_fn(model, step, micro):
+        "Sample k answers per prompt, score them, and push up the ones better than their siblings (RLOO)."
         ps = [prompts[i] for i in torch.randperm(len(prompts), generator=g)[:batch_prompts].tolist()]
         rep = [p for p in ps for _ in range(k)]
-        student.eval()
-        outs = HFTeacher(student, tokenizer, batch_size=len(rep)).generate(rep, max_new_tokens=max_new_tokens, temperature=temperature)
+        model.eval()
+        outs = HFTeacher(unwrap(model), tokenizer, batch_size=len(rep)).generate(rep, max_new_tokens=max_new_tokens, temperature=temperature)
         outs = [o or tokenizer.eos_token for o in outs]
-        student.train()
+        model.train()
         b = _encode(tokenizer, rep, outs)
-        logp = sequence_logprobs(student, b)
-        with torch.no_grad(): kl = logp.detach() - sequence_logprobs(ref, b)          # k1 estimate of KL(π_θ ‖ π_ref) per sample
-        r = reward(rep, outs).float()
+        logp = sequence_logprobs(model, b)
+        with torch.no_grad(): kl = logp.detach() - sequence_logprobs(ref, b).to(logp.device)  # k1 estimate of KL(π_θ ‖ π_ref) per sample
+        r = reward(rep, outs).float().to(logp.device)
         adv = rloo_advantages((r - kl_coef * kl).view(-1, k)).view(-1)
-        loss = -(adv * logp).mean()
-        opt.zero_grad(); loss.backward(); opt.step()
-        history.append({"step": step + 1, "reward": r.mean().item(), "kl": kl.mean().item(), "loss": loss.item()})
-    student.eval()
-    return history
+        return {"reward": r.mean(), "kl": kl.mean(), "loss": -(adv * logp).mean()}
+    torch.manual_seed(seed)
+    return train(student, loss_fn, steps, lr=lr, weight_decay=0.01, desc="RLOO", progress=progress)
