@@ -49,3 +49,14 @@ def test_docs_sidebar_follows_the_survey():
     skills = [next(iter(p.values())) for p in items[4]["4 Skill distillation"]]
     assert [s.split("/")[1].split("_", 1)[1] for s in skills] == ["recipes.ipynb", "context_following.ipynb", "alignment.ipynb", "agent.ipynb", "nlp_tasks.ipynb"]
     assert (ROOT/"nbs"/"sidebar.yml").read_text() == quarto_sidebar(items), "nbs/sidebar.yml is stale: run distill_nb docs"
+
+def test_every_notebook_opens_in_colab():
+    "A badge under the title, and a first code cell (before any import of nbdev or distill_nb) that installs on Colab only."
+    import json
+    for nb in sorted((ROOT/"nbs").rglob("*.ipynb")):
+        cells = json.loads(nb.read_text())["cells"]
+        rel = nb.relative_to(ROOT).as_posix()
+        src = lambda c: "".join(c["source"])
+        assert f"colab.research.google.com/github/distill-nb/distill_nb/blob/main/{rel}" in src(cells[1]), rel
+        code = [c for c in cells if c["cell_type"] == "code" and "default_exp" not in src(c)]
+        assert 'if "google.colab" in str(get_ipython()):' in src(code[0]) and "pip install" in src(code[0]), rel
