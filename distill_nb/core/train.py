@@ -78,6 +78,9 @@ def train(model, # the model to train, in place (its trainable parameters)
     if not (isinstance(lr, (int, float)) and math.isfinite(lr) and lr > 0): raise ValueError(f"lr must be a finite number > 0, got {lr}")
     if not isinstance(grad_accum, int) or grad_accum < 1: raise ValueError(f"grad_accum must be an integer >= 1, got {grad_accum!r}")
     dev = pick_device(device)
+    if world()[1] == 1:  # one process: let each call choose its device and precision (accelerate keeps the first)
+        from accelerate.state import AcceleratorState
+        AcceleratorState._reset_state(True)
     acc = Accelerator(cpu=dev.type == "cpu", mixed_precision=_precision(precision, dev))
     params = [p for p in model.parameters() if p.requires_grad]
     if not params: raise ValueError("the model has no trainable parameters")
@@ -90,6 +93,7 @@ def train(model, # the model to train, in place (its trainable parameters)
         saved = _load(ckpt); _check_resume(saved, config or {}, ckpt)
         unwrap(wrapped).load_state_dict(saved["model"]); opt.load_state_dict(saved["opt"]); sched.load_state_dict(saved["sched"])
         torch.set_rng_state(saved["torch_rng"])  # sampled batches continue the same random stream
+        if saved.get("cuda_rng") and torch.cuda.is_available(): torch.cuda.set_rng_state_all(saved["cuda_rng"])
         state.update(saved["state"]); history, start = saved["history"], saved["step"]
     wrapped.train()
     for step in tqdm(range(start, steps), desc=desc, disable=not progress or not acc.is_main_process, initial=start, total=steps):
@@ -111,7 +115,8 @@ def train(model, # the model to train, in place (its trainable parameters)
         if ckpt and ((step + 1) % save_every == 0 or step + 1 == steps) and acc.is_main_process:
             ckpt.parent.mkdir(parents=True, exist_ok=True); tmp = ckpt.with_suffix(".tmp")
             torch.save({"model": unwrap(wrapped).state_dict(), "opt": opt.state_dict(), "sched": sched.state_dict(),
-                        "torch_rng": torch.get_rng_state(), "step": step + 1, "history": history, "state": state,
+                        "torch_rng": torch.get_rng_state(), "step": step + 1,
+                        "cuda_rng": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else [], "history": history, "state": state,
                         "config": config or {}}, tmp)
             tmp.replace(ckpt)  # atomic: an interrupted save never leaves a half checkpoint
     acc.wait_for_everyone()
