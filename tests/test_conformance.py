@@ -42,11 +42,12 @@ def test_generalized_jsd_matches_trl(beta, peaked, temperature):
     torch.testing.assert_close(ours[0], trl[0], rtol=1e-7, atol=1e-9)
     torch.testing.assert_close(ours[1], trl[1], rtol=1e-6, atol=1e-10)
 
+@pytest.mark.parametrize("peaked", [False, True])
 @pytest.mark.parametrize("beta", BETAS)
-def test_chunked_loss_matches_trl(beta):
+def test_chunked_loss_matches_trl(beta, peaked):
     g = torch.Generator().manual_seed(1)
     B, T, d_s, d_t, V = 2, 9, 16, 24, 64
-    h_s, h_t = torch.randn(B, T, d_s, generator=g), torch.randn(B, T, d_t, generator=g)
+    h_s, h_t = torch.randn(B, T, d_s, generator=g), torch.randn(B, T, d_t, generator=g) * (12 if peaked else 1)
     w_s, w_t = torch.randn(V, d_s, generator=g) / 4, torch.randn(V, d_t, generator=g) / 4
     mask = torch.ones(B, T, dtype=torch.bool); mask[1, 6:] = False
     ours = _value_and_grad(lambda x: chunked_kd_loss(x, w_s, h_t, w_t, mask, js_divergence, 1.0, 4, beta=beta), h_s)
