@@ -88,9 +88,9 @@ class JsonlStore:
     def __contains__(self, rid): return rid in self.ids
     def __iter__(self):
         if not self.path.exists(): return
-        with open(self.path, "rb") as f:
-            for line in f.read().split(b"\n"):
-                if line.strip(): yield Record.from_dict(json.loads(line.decode("utf-8")))
+        with open(self.path, "rb") as f: data = f.read()
+        for line in data[:data.rfind(b"\n") + 1].split(b"\n"):  # a line another writer is still writing waits
+            if line.strip(): yield Record.from_dict(json.loads(line.decode("utf-8")))
 
     def add(self, records:Record|Iterable[Record], skip_existing:bool=False) -> int:
         "Append records, one flushed line each; an id already stored is an error (or skipped). Returns how many were added."
