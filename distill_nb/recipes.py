@@ -107,7 +107,8 @@ def option_logits(model, tokenizer, prompts:list, options:list[str], system:str|
     if not prompts: raise ValueError("no prompts")
     ids = _option_ids(tokenizer, options)
     chats = [tokenizer.apply_chat_template(as_messages(p, system), tokenize=False, add_generation_prompt=True) for p in prompts]
-    enc = tokenizer(chats, return_tensors="pt", padding=True, add_special_tokens=False).to(next(model.parameters()).device)
+    from distill_nb.core.models import model_device
+    enc = tokenizer(chats, return_tensors="pt", padding=True, add_special_tokens=False).to(model_device(model))
     logits = model(input_ids=enc["input_ids"], attention_mask=enc["attention_mask"]).logits
     last = enc["attention_mask"].sum(1) - 1 if tokenizer.padding_side == "right" else torch.full((len(chats),), logits.shape[1] - 1)
     return logits[torch.arange(len(chats), device=logits.device), last.to(logits.device)][:, ids].float()

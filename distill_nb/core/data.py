@@ -89,7 +89,8 @@ class JsonlStore:
     def __iter__(self):
         if not self.path.exists(): return
         with open(self.path, "rb") as f: data = f.read()
-        for line in data[:data.rfind(b"\n") + 1].split(b"\n"):  # a line another writer is still writing waits
+        # a last line another writer is still writing is left for the next read
+        for line in data[:data.rfind(b"\n") + 1].split(b"\n"):
             if line.strip(): yield Record.from_dict(json.loads(line.decode("utf-8")))
 
     def add(self, records:Record|Iterable[Record], skip_existing:bool=False) -> int:

@@ -4,7 +4,7 @@
 
 # %% ../../nbs/02_distill/03_kd.ipynb #6432965e
 from __future__ import annotations
-import json, math, random
+import json, random
 from pathlib import Path
 from typing import Callable
 import torch
@@ -149,7 +149,6 @@ def distill(student, teacher, # a trainable causal LM; a white-box teacher (`HFT
     if offline and lmbda > 0: raise ValueError("on-policy batches need an online teacher to score the student's samples")
     check_temperature(temperature)
     if not (isinstance(lmbda, (int, float)) and 0 <= lmbda <= 1): raise ValueError(f"lmbda must be in [0, 1], got {lmbda}")
-    if not (isinstance(lr, (int, float)) and math.isfinite(lr) and lr > 0): raise ValueError(f"lr must be a finite number > 0, got {lr}")
     if steps < 1 or batch_size < 1: raise ValueError(f"steps and batch_size must be >= 1, got {steps} and {batch_size}")
     if adaptive and not (val_examples and lmbda > 0): raise ValueError("adaptive λ needs val_examples and a starting lmbda > 0")
     rank, n_proc = world()  # several processes: each takes its share of every global batch of `batch_size`

@@ -10,6 +10,7 @@ import torch
 import torch.nn.functional as F
 from safetensors.torch import save_file, load_file
 from ..core.data import JsonlStore, Record, fill, pad_batch, tokenize_chat
+from ..core.models import model_device, to_device
 from ..core.teachers import WhiteBoxError, require_white_box, teacher_name
 from ..distill.divergences import TopK
 
@@ -44,7 +45,7 @@ def extract_features(teacher, records:list[Record], out_dir:str|Path, top_k:int=
     def make(batch):
         ex = tokenize_chat(batch, teacher.tokenizer, max_len=max_len)
         b = pad_batch(ex, teacher.tokenizer.pad_token_id)
-        b = {k: v.to(next(teacher.model.parameters()).device) for k, v in b.items()}
+        b = to_device(b, model_device(teacher.model))
         res = teacher.model(input_ids=b["input_ids"], attention_mask=b["attention_mask"], output_hidden_states=layers is not None)
         tensors, rows = {}, []
         shard = f"shard-{batch[0].id}.safetensors"

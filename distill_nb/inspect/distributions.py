@@ -6,6 +6,7 @@
 from __future__ import annotations
 import torch
 import torch.nn.functional as F
+from ..core.models import model_device
 from ..distill.divergences import DIVERGENCES, check_temperature
 
 # %% auto #0
@@ -44,9 +45,9 @@ class DistributionExplorer:
         import matplotlib.pyplot as plt
         if not isinstance(text, str) or not text.strip(): raise ValueError("text must be a non-empty string to look inside")
         ids = tokenizer(text, return_tensors="pt")["input_ids"]
-        on = lambda m: ids.to(next(m.parameters()).device)
         with torch.no_grad():  # the widget works on the CPU copies of both distributions
-            self.t_logits, self.s_logits = teacher_model(input_ids=on(teacher_model)).logits[0].float().cpu(), student_model(input_ids=on(student_model)).logits[0].float().cpu()
+            self.t_logits, self.s_logits = (m(input_ids=ids.to(model_device(m))).logits[0].float().cpu()
+                                            for m in (teacher_model, student_model))
         if self.t_logits.shape != self.s_logits.shape: raise ValueError(f"teacher and student logits differ: {tuple(self.t_logits.shape)} vs {tuple(self.s_logits.shape)}")
         self.tokens, self.tokenizer, self.k = [tokenizer.decode([i]) for i in ids[0]], tokenizer, k
         self.position = W.IntSlider(0, 0, len(self.tokens) - 1, description="position")

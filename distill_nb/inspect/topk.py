@@ -28,7 +28,8 @@ class TopKFidelity:
     def __init__(self, teacher_model, tokenizer, text:str, ks:tuple=(1, 2, 4, 8, 16, 32, 64, 128)):
         import ipywidgets as W
         ids = tokenizer(text, return_tensors="pt")["input_ids"]
-        with torch.no_grad(): self.logits = teacher_model(input_ids=ids.to(next(teacher_model.parameters()).device)).logits[0].float().cpu()
+        from distill_nb.core.models import model_device
+        with torch.no_grad(): self.logits = teacher_model(input_ids=ids.to(model_device(teacher_model))).logits[0].float().cpu()
         self.curve = mass_curve(self.logits, list(ks))
         self.k = W.SelectionSlider(options=list(ks), value=16 if 16 in ks else ks[0], description="k")
         self.fig, (self.ax_curve, self.ax_pos) = plt.subplots(1, 2, figsize=(9, 2.8)); plt.close(self.fig)
