@@ -10,7 +10,8 @@ from distill_nb.core.data import JsonlStore, Record, check_examples, fill, load_
 from distill_nb.core.models import shrink, tiny_lm, tiny_tokenizer
 from distill_nb.core.teachers import APITeacher, HFTeacher, WhiteBoxError, as_messages
 from distill_nb.distill.chunked import chunked_kd_loss
-from distill_nb.distill.divergences import TopK, forward_kl, js_divergence, reverse_kl, skew_kl
+from distill_nb.core.data import TopK
+from distill_nb.distill.divergences import forward_kl, js_divergence, reverse_kl, skew_kl
 from distill_nb.distill.kd import cache_topk, distill, kd_loss
 from distill_nb.distill.ranking import dpo_loss, pro_loss, rank_train
 from distill_nb.distill.sft import sft

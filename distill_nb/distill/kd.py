@@ -13,7 +13,8 @@ from ..core.data import check_examples, pad_batch
 from ..core.models import model_device, to_device
 from ..core.train import shard, train, unwrap, world
 from ..core.teachers import WhiteBoxError, require_white_box
-from .divergences import forward_kl, TopK, DIVERGENCES, check_temperature
+from ..core.data import TopK
+from .divergences import forward_kl, DIVERGENCES, check_temperature
 
 # %% auto #0
 __all__ = ['vocab_size', 'check_pair', 'as_divergence', 'kd_loss', 'cache_topk', 'student_samples', 'ReplayBuffer', 'distill']

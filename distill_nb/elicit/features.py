@@ -12,7 +12,7 @@ from safetensors.torch import save_file, load_file
 from ..core.data import JsonlStore, Record, fill, pad_batch, tokenize_chat
 from ..core.models import model_device, to_device
 from ..core.teachers import WhiteBoxError, require_white_box, teacher_name
-from ..distill.divergences import TopK
+from ..core.data import TopK
 
 # %% auto #0
 __all__ = ['sample_tokens', 'estimate_kl', 'extract_features', 'load_features', 'bytes_per_token']
