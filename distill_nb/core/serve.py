@@ -6,17 +6,18 @@
 from __future__ import annotations
 import json, threading, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+import torch
 
 # %% auto #0
 __all__ = ['ChatServer']
 
 # %% ../../nbs/00_core/02_serve.ipynb #fde97ef2
 class ChatServer:
-    "An OpenAI-compatible chat completions server on 127.0.0.1 around any object with `generate(prompts, **gen)`."
+    "An OpenAI-compatible server on 127.0.0.1 around a teacher: chat completions, and log-probs from a white-box one."
     def __init__(self, teacher, # anything with `generate(list_of_message_lists, **gen) -> list[str]`
                  model_name:str="local-teacher", host:str="127.0.0.1", port:int=0):
         self.teacher, self.model_name = teacher, model_name
-        self._failures, self.requests, self._lock = [], 0, threading.Lock()
+        self._failures, self.requests, self._lock, self._texts = [], 0, threading.Lock(), None
         self.httpd = ThreadingHTTPServer((host, port), self._handler())
         self.httpd.daemon_threads = True
         self.url = f"http://{host}:{self.httpd.server_address[1]}/v1"
@@ -37,10 +38,56 @@ class ChatServer:
         gen = {"max_new_tokens": body.get("max_tokens") or body.get("max_completion_tokens") or 128,
                "temperature": body.get("temperature", 0.0)}
         text = self.teacher.generate([body["messages"]], **gen)[0]
+        lp = None
+        if body.get("logprobs"):  # the answer's tokens, each with its log-prob and the top ones (chat format)
+            from distill_nb.core.teachers import token_texts
+            if self._texts is None: self._texts = token_texts(self.teacher.tokenizer)
+            k = int(body.get("top_logprobs") or 0)
+            sc = self.teacher.score([body["messages"]], [text or self.teacher.tokenizer.eos_token], k=k)[0]
+            top = lambda t: [{"token": self._texts[j], "logprob": w, "bytes": None} for j, w in
+                             zip(sc.topk.indices[t].tolist(), sc.topk.logprobs[t].tolist())] if k else []
+            lp = {"content": [{"token": self._texts[i], "logprob": v, "bytes": None, "top_logprobs": top(t)}
+                              for t, (i, v) in enumerate(zip(sc.ids, sc.logprobs))]}
         return {"id": f"chatcmpl-{self.requests}", "object": "chat.completion", "created": int(time.time()),
                 "model": self.model_name,
-                "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": text}}],
+                "choices": [{"index": 0, "finish_reason": "stop", "logprobs": lp,
+                             "message": {"role": "assistant", "content": text}}],
                 "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0}}
+
+    def _logprob_entries(self, ids:list[int], start:int, k:int) -> dict:
+        "OpenAI-style `logprobs` of tokens `ids[start:]` (legacy completions format) from a white-box teacher."
+        from distill_nb.core.teachers import token_texts
+        if self._texts is None: self._texts = token_texts(self.teacher.tokenizer)
+        lp = torch.log_softmax(self.teacher.logits({"input_ids": torch.tensor([ids])})[0].float(), -1)
+        out = {"tokens": [], "token_logprobs": [], "top_logprobs": [], "text_offset": []}
+        offset = sum(len(self._texts[t]) for t in ids[:start])
+        for i in range(start, len(ids)):
+            out["tokens"].append(self._texts[ids[i]]); out["text_offset"].append(offset)
+            offset += len(self._texts[ids[i]])
+            if i == 0: out["token_logprobs"].append(None); out["top_logprobs"].append(None); continue
+            vals, idx = lp[i - 1].topk(k) if k else (torch.zeros(0), torch.zeros(0, dtype=torch.long))
+            out["token_logprobs"].append(lp[i - 1, ids[i]].item())
+            out["top_logprobs"].append({self._texts[j]: v for v, j in zip(vals.tolist(), idx.tolist())})
+        return out
+
+    def _text_complete(self, body:dict) -> dict:
+        "A legacy /v1/completions answer: greedy tokens, and with `logprobs` the log-probs (of the prompt too if `echo`)."
+        tok = self.teacher.tokenizer
+        prompt = body.get("prompt")
+        if not isinstance(prompt, str) or not prompt: raise ValueError("prompt must be a non-empty string")
+        ids = tok(prompt, add_special_tokens=False)["input_ids"]
+        n = len(ids)
+        for _ in range(int(body.get("max_tokens") or 16)):
+            nxt = int(self.teacher.logits({"input_ids": torch.tensor([ids])})[0, -1].argmax())
+            if nxt == tok.eos_token_id: break
+            ids.append(nxt)
+        k = body.get("logprobs")
+        lp = self._logprob_entries(ids, 0 if body.get("echo") else n, int(k)) if k is not None else None
+        text = tok.decode(ids[n:], skip_special_tokens=True)
+        return {"id": f"cmpl-{self.requests}", "object": "text_completion", "created": int(time.time()),
+                "model": self.model_name, "choices": [{"index": 0, "finish_reason": "stop", "logprobs": lp,
+                                                       "text": (prompt if body.get("echo") else "") + text}],
+                "usage": {"prompt_tokens": n, "completion_tokens": len(ids) - n, "total_tokens": len(ids)}}
 
     def _handler(self):
         server = self
@@ -56,12 +103,14 @@ class ChatServer:
                 self._send(404, {"error": {"message": f"no route {self.path}"}})
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                if self.path.rstrip("/") != "/v1/chat/completions": return self._send(404, {"error": {"message": f"no route {self.path}"}})
+                route = self.path.rstrip("/")
+                if route not in ("/v1/chat/completions", "/v1/completions"): return self._send(404, {"error": {"message": f"no route {self.path}"}})
                 if (fault := server._next_failure()) is not None:
                     time.sleep(fault["hang"])
                     if fault["body"] is None and not fault["trickle"]:
                         return self._send(fault["status"], {"error": {"message": f"injected failure {fault['status']}"}})
-                    data = (fault["body"] if fault["body"] is not None else json.dumps(server._complete(json.loads(body)))).encode()
+                    answer = server._text_complete if route == "/v1/completions" else server._complete
+                    data = (fault["body"] if fault["body"] is not None else json.dumps(answer(json.loads(body)))).encode()
                     self.send_response(fault["status"]); self.send_header("Content-Type", "application/json")
                     self.send_header("Content-Length", str(len(data))); self.end_headers()
                     try:
@@ -69,6 +118,9 @@ class ChatServer:
                             self.wfile.write(data[i:i+1]); self.wfile.flush(); time.sleep(fault["trickle"])
                     except (BrokenPipeError, ConnectionResetError): pass  # the client gave up
                     return
+                if route == "/v1/completions":
+                    try: return self._send(200, server._text_complete(json.loads(body)))
+                    except Exception as e: return self._send(400, {"error": {"message": f"{type(e).__name__}: {e}"}})
                 try: req = json.loads(body); assert isinstance(req.get("messages"), list) and req["messages"]
                 except Exception: return self._send(400, {"error": {"message": "body must be JSON with a non-empty 'messages' list"}})
                 try: self._send(200, server._complete(req))

@@ -6,13 +6,17 @@
 from __future__ import annotations
 import json, math, re, threading, time
 from concurrent.futures import CancelledError, ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 import torch
+import torch.nn.functional as F
+from .data import TopK
 from .models import load_causal_lm, default_teacher_path, DEFAULT_TEACHER_GGUF, _prepare_tokenizer, model_device
 
 # %% auto #0
 __all__ = ['Teacher', 'WhiteBoxError', 'TeacherError', 'teacher_name', 'require_white_box', 'as_messages', 'check_prompts',
-           'HFTeacher', 'APITeacher', 'load_default_teacher', 'tiny_teacher']
+           'HFTeacher', 'Scored', 'chat_ids', 'completion_ids', 'score_with_logits', 'next_topk_with_logits',
+           'token_texts', 'APITeacher', 'load_default_teacher', 'tiny_teacher']
 
 # %% ../../nbs/00_core/03_teachers.ipynb #2ab6f078
 @runtime_checkable
@@ -113,6 +117,113 @@ class HFTeacher:
         if bad := [l for l in layers if not -len(hs) <= l < len(hs)]: raise ValueError(f"layers {bad} out of range: the model has {len(hs)} hidden states")
         return [hs[l] for l in layers]
 
+    def score(self, prompts:list, completions:list, k:int=0, system:str|None=None) -> list:
+        "`Scored` completions: the model's log-probs of each given token (teacher-forced), top-k if `k`."
+        return score_with_logits(self, prompts, completions, k, system, self.batch_size)
+
+    def next_topk(self, prompts:list, k:int=20, system:str|None=None) -> TopK:
+        "(N, k) `TopK` of the first token of each reply (a soft choice among options, a judge's verdict)."
+        return next_topk_with_logits(self, prompts, k, system, self.batch_size)
+
+# %% ../../nbs/00_core/03_teachers.ipynb #c09fe56c
+@dataclass
+class Scored:
+    "A teacher's log-probabilities of a completion's tokens given the prompt (teacher-forced), and its top-k there."
+    ids:list[int]                  # the completion's token ids
+    logprobs:list[float]           # log p(token_t | prompt, tokens before t)
+    topk:TopK|None = None          # (n, k): the teacher's k likeliest tokens at each of those positions
+    realigned:int = 0              # tokens a served teacher split differently (their log-probs summed over the span)
+    def __len__(self): return len(self.ids)
+
+def chat_ids(tokenizer, prompt, system:str|None=None) -> list[int]:
+    "Token ids of a prompt rendered with the chat template, up to where the assistant's reply begins."
+    text = tokenizer.apply_chat_template(as_messages(prompt, system), tokenize=False, add_generation_prompt=True)
+    return tokenizer(text, add_special_tokens=False)["input_ids"]
+
+def completion_ids(tokenizer, completion) -> list[int]:
+    "A completion's token ids: a text is tokenized (no special tokens added), a list of ids kept as it is."
+    if isinstance(completion, str): ids = tokenizer(completion, add_special_tokens=False)["input_ids"]
+    elif isinstance(completion, (list, tuple)) and all(isinstance(t, int) and not isinstance(t, bool) for t in completion):
+        ids = list(completion)
+    else: raise ValueError(f"a completion is a text or a list of token ids, got {completion!r:.60}")
+    if not ids: raise ValueError("a completion to score has no tokens")
+    return ids
+
+def _check_k(k, vocab:int|None=None, least:int=0):
+    if not isinstance(k, int) or isinstance(k, bool) or k < least or (vocab and k > vocab):
+        raise ValueError(f"k must be an integer in [{least}, {vocab or '∞'}], got {k!r}")
+
+@torch.no_grad()
+def score_with_logits(teacher, prompts:list, completions:list, # texts or token-id lists, one per prompt
+                      k:int=0, system:str|None=None, batch_size:int=8) -> list[Scored]:
+    "`Scored` completions from a teacher that gives full logits (`HFTeacher`, `LlamaCppTeacher`)."
+    from distill_nb.core.data import pad_batch
+    prompts = check_prompts(prompts); completions = check_prompts(completions)
+    if len(prompts) != len(completions): raise ValueError(f"{len(prompts)} prompts but {len(completions)} completions")
+    tok = teacher.tokenizer
+    _check_k(k, len(tok))
+    pairs = [(chat_ids(tok, p, system), completion_ids(tok, c)) for p, c in zip(prompts, completions)]
+    out = []
+    for i in range(0, len(pairs), batch_size):
+        chunk = pairs[i:i+batch_size]
+        b = pad_batch([{"input_ids": p + c, "labels": p + c} for p, c in chunk], tok.pad_token_id)
+        lp = F.log_softmax(teacher.logits(b).float(), -1).cpu()
+        for j, (p, c) in enumerate(chunk):
+            rows = lp[j, len(p) - 1:len(p) + len(c) - 1]   # position t predicts token t+1
+            top = TopK.from_logits(rows, k) if k else None
+            out.append(Scored(c, rows.gather(-1, torch.tensor(c)[:, None]).squeeze(-1).tolist(), top))
+    return out
+
+@torch.no_grad()
+def next_topk_with_logits(teacher, prompts:list, k:int, system:str|None=None, batch_size:int=8) -> TopK:
+    "(N, k) `TopK` of the first token of each reply, from a teacher that gives full logits."
+    from distill_nb.core.data import pad_batch
+    tok = teacher.tokenizer
+    _check_k(k, len(tok), least=1)
+    ids = [chat_ids(tok, p, system) for p in check_prompts(prompts)]
+    tops = []
+    for i in range(0, len(ids), batch_size):
+        chunk = ids[i:i+batch_size]
+        z = teacher.logits(pad_batch([{"input_ids": x, "labels": x} for x in chunk], tok.pad_token_id)).float().cpu()
+        tops.append(TopK.from_logits(z[torch.arange(len(chunk)), torch.tensor([len(x) - 1 for x in chunk])], k))
+    return TopK(*(torch.cat([getattr(t, f) for t in tops]) for f in ("indices", "logprobs", "tail")))
+
+# %% ../../nbs/00_core/03_teachers.ipynb #3b4b024e
+def token_texts(tokenizer) -> list[str]:
+    "Each token id's text as an OpenAI-style server names it in `top_logprobs`: its bytes as UTF-8, partial characters dropped."
+    from transformers.convert_slow_tokenizer import bytes_to_unicode
+    u2b = {u: b for b, u in bytes_to_unicode().items()}
+    pieces, special = tokenizer.convert_ids_to_tokens(list(range(len(tokenizer)))), set(tokenizer.all_special_ids)
+    byte_level = all(ch in u2b for i, t in enumerate(pieces[:1000]) if t and i not in special for ch in t)
+    def text(i, t):
+        if t is None: return ""
+        if i in special or not byte_level: return tokenizer.decode([i]).replace("\ufffd", "")
+        return bytes(u2b[ch] for ch in t).decode("utf-8", errors="ignore")
+    return [text(i, t) for i, t in enumerate(pieces)]
+
+class _TokenMap:
+    "Server token names → ids: 'token_id:N' (vLLM), else the text, where exactly one id has it."
+    def __init__(self, tokenizer):
+        from collections import Counter
+        self.texts = token_texts(tokenizer)
+        n = Counter(self.texts)
+        self.ids = {t: i for i, t in enumerate(self.texts) if n[t] == 1}
+        for i in tokenizer.all_special_ids: self.ids.setdefault(tokenizer.convert_ids_to_tokens(i), i)  # vLLM names them
+    def __call__(self, name) -> int|None:
+        if isinstance(name, str) and name.startswith("token_id:") and name[9:].isdigit(): return int(name[9:])
+        return self.ids.get(name)
+
+def _topk_row(pairs, tmap, k:int) -> tuple[list[int], list[float], float, int]:
+    "(ids, log-probs, tail, unplaced) of one position from the server's (name, log-prob) pairs, padded to k."
+    ids, lps, unplaced = [], [], 0
+    for name, lp in pairs:
+        i = tmap(name)
+        if i is None or i in ids or lp is None or not math.isfinite(lp): unplaced += i is None; continue
+        ids.append(i); lps.append(min(float(lp), 0.0))
+    ids, lps = ids[:k], lps[:k]
+    tail = max(0.0, 1.0 - sum(math.exp(x) for x in lps))
+    return ids + [0]*(k - len(ids)), lps + [-math.inf]*(k - len(lps)), tail, unplaced
+
 # %% ../../nbs/00_core/03_teachers.ipynb #62def50b
 _SECRET_IN_URL = re.compile(r"(?i)(://[^/@\s:]*:)[^@/\s]+@|([?&](?:api[_-]?key|key|token|access_token)=)[^&\s]+")
 
@@ -145,7 +256,8 @@ class APITeacher:
     def __init__(self, base_url:str, # e.g. "http://127.0.0.1:8000/v1"
                  model:str, api_key:str|None=None, # default: $OPENAI_API_KEY, else a placeholder for local servers
                  max_concurrency:int=4, max_retries:int=3,
-                 timeout:float=60.0): # seconds for one prompt in all, retries included
+                 timeout:float=60.0, # seconds for one prompt in all, retries included
+                 tokenizer=None): # the served model's tokenizer: needed for log-probs (`score`, `next_topk`)
         import os, httpx, openai
         if not isinstance(base_url, str) or not re.match(r"https?://", base_url):
             raise ValueError(f"base_url must start with http:// or https://, got {_redact_url(str(base_url))!r}")
@@ -158,7 +270,7 @@ class APITeacher:
         self._secrets = sorted({s for s in [key, *re.findall(r"://[^/@\s:]*:([^@/\s]+)@", base_url),
                                             *re.findall(r"[?&][^=&]*=([^&\s]+)", base_url)] if len(s) >= 4}, key=len, reverse=True)
         self.base_url, self.model, self.max_concurrency, self.max_retries, self.timeout = _redact_url(base_url), model, max_concurrency, max_retries, timeout
-        self._transport = _Deadline()
+        self._transport, self.tokenizer, self._tmap = _Deadline(), tokenizer, None
         self.client = openai.OpenAI(base_url=base_url, api_key=key, max_retries=0, timeout=timeout,
                                     http_client=httpx.Client(transport=self._transport))
 
@@ -173,29 +285,35 @@ class APITeacher:
     def _fail(self, why:str) -> TeacherError:
         return TeacherError(self._redact(f"teacher {self.model!r} at {self.base_url} {why}"))
 
-    def _parse(self, raw) -> str:
-        "The answer text of a 200 response, or a clear error for anything else."
+    def _json(self, raw) -> dict:
+        "The JSON of a 200 response with a non-empty `choices` list, or a clear error."
         text = raw.text
         try: data = json.loads(text)
         except ValueError: raise self._fail(f"sent a malformed response (not JSON): {text[:80]!r}") from None
         choices = data.get("choices") if isinstance(data, dict) else None
-        if not isinstance(choices, list) or not choices: raise self._fail(f"sent a response without choices: {text[:80]!r}")
-        msg = choices[0].get("message") if isinstance(choices[0], dict) else None
+        if not isinstance(choices, list) or not choices or not isinstance(choices[0], dict):
+            raise self._fail(f"sent a response without choices: {text[:80]!r}")
+        return data
+
+    def _parse(self, raw) -> str:
+        "The answer text of a chat completion, or a clear error for anything else."
+        choice = self._json(raw)["choices"][0]
+        msg = choice.get("message")
         content = msg.get("content") if isinstance(msg, dict) else None
-        if not (content is None or isinstance(content, str)): raise self._fail(f"sent a choice without message text: {text[:80]!r}")
+        if not (content is None or isinstance(content, str)): raise self._fail(f"sent a choice without message text: {raw.text[:80]!r}")
         return (content or "").strip()
 
-    def _one(self, messages, max_new_tokens, temperature, top_p) -> str:
+    def _one(self, body:dict, parse, endpoint:str="chat") -> str:
+        "One request (chat or legacy completions) with retries on 408/409/429/5xx and lost connections, in one deadline."
         import openai
         deadline = time.monotonic() + self.timeout
+        api = self.client.chat.completions if endpoint == "chat" else self.client.completions
         for attempt in range(self.max_retries + 1):
             left = deadline - time.monotonic()
             if left <= 0: break
             self._transport.local.deadline = deadline
             try:
-                raw = self.client.with_options(timeout=left).chat.completions.with_raw_response.create(
-                    model=self.model, messages=messages, max_tokens=max_new_tokens, temperature=temperature, top_p=top_p)
-                return self._parse(raw.http_response)
+                return parse(api.with_raw_response.create(model=self.model, **body, timeout=left).http_response)
             except openai.APIStatusError as e:
                 retry, why = e.status_code in (408, 409, 429) or e.status_code >= 500, f"answered HTTP {e.status_code}: {e.message}"
                 if not retry: raise self._fail(why) from None
@@ -207,16 +325,13 @@ class APITeacher:
         else: raise self._fail(why + (f" (after {self.max_retries} retries)" if self.max_retries else ""))
         raise self._fail(f"gave no answer within the total deadline of {self.timeout} s")
 
-    def generate(self, prompts:list, max_new_tokens:int=128, temperature:float=0.0, top_p:float=1.0,
-                 system:str|None=None, progress:bool=False) -> list[str]:
-        "Texts the API's model writes for each prompt, in order; on a failure a `TeacherError` keeps the answers made."
+    def _map(self, bodies:list[dict], parse, endpoint:str, progress:bool, desc:str) -> list:
+        "Send each body (at most `max_concurrency` at once); results in order, or a `TeacherError` keeping them."
         from tqdm.auto import tqdm
-        _check_gen(temperature, max_new_tokens, top_p)
-        chats = [as_messages(p, system) for p in check_prompts(prompts)]
-        answers, errors = [None] * len(chats), {}
+        answers, errors = [None] * len(bodies), {}
         with ThreadPoolExecutor(self.max_concurrency) as pool:
-            futs = [pool.submit(self._one, m, max_new_tokens, temperature, top_p) for m in chats]
-            for i, f in enumerate(tqdm(futs, desc="teacher (API)", disable=not progress)):
+            futs = [pool.submit(self._one, b, parse, endpoint) for b in bodies]
+            for i, f in enumerate(tqdm(futs, desc=desc, disable=not progress)):
                 try: answers[i] = f.result()
                 except CancelledError: pass
                 except TeacherError as e:
@@ -224,9 +339,93 @@ class APITeacher:
                     for g in futs: g.cancel()  # stop the prompts not sent yet; those in flight finish
         if errors:
             done, first = sum(a is not None for a in answers), min(errors)
-            raise TeacherError(f"{len(errors)} of {len(chats)} prompts failed (prompt {first}: {errors[first]}); "
+            raise TeacherError(f"{len(errors)} of {len(bodies)} prompts failed (prompt {first}: {errors[first]}); "
                                f"{done} answers were produced and are kept in .answers", answers, errors)
         return answers
+
+    def generate(self, prompts:list, max_new_tokens:int=128, temperature:float=0.0, top_p:float=1.0,
+                 system:str|None=None, progress:bool=False) -> list[str]:
+        "Texts the API's model writes for each prompt, in order; on a failure a `TeacherError` keeps the answers made."
+        _check_gen(temperature, max_new_tokens, top_p)
+        bodies = [dict(messages=as_messages(p, system), max_tokens=max_new_tokens, temperature=temperature, top_p=top_p)
+                  for p in check_prompts(prompts)]
+        return self._map(bodies, self._parse, "chat", progress, "teacher (API)")
+
+    def _tokens(self, what:str) -> _TokenMap:
+        if self.tokenizer is None:
+            raise ValueError(f"{what} needs the served model's tokenizer, to turn the server's token names into ids: "
+                             f"APITeacher({self.base_url!r}, {self.model!r}, tokenizer=...)")
+        if self._tmap is None: self._tmap = _TokenMap(self.tokenizer)
+        return self._tmap
+
+    def _logprobs_of(self, raw, key:str):
+        choice = self._json(raw)["choices"][0]
+        lp = choice.get("logprobs")
+        if not isinstance(lp, dict) or not isinstance(lp.get(key), list) or not lp[key]:
+            raise self._fail(f"sent no log-probabilities (does it support `logprobs`? llama.cpp's server needs "
+                             f"logits_all): {raw.text[:120]!r}")
+        return lp
+
+    def next_topk(self, prompts:list, k:int=20, system:str|None=None, progress:bool=False) -> TopK:
+        "(N, k) `TopK` of the first token of each reply, from the server's `top_logprobs` (OpenAI allows k ≤ 20)."
+        tmap = self._tokens("next_topk"); _check_k(k, least=1)
+        bodies = [dict(messages=as_messages(p, system), max_tokens=1, temperature=0.0, logprobs=True, top_logprobs=k)
+                  for p in check_prompts(prompts)]
+        def parse(raw):
+            first = self._logprobs_of(raw, "content")["content"][0]
+            pairs = [(t.get("token"), t.get("logprob")) for t in first.get("top_logprobs") or []]
+            if not pairs: raise self._fail(f"sent no top_logprobs: {raw.text[:120]!r}")
+            return _topk_row(pairs, tmap, k)
+        rows = self._map(bodies, parse, "chat", progress, "teacher top-k (API)")
+        return TopK(torch.tensor([r[0] for r in rows]), torch.tensor([r[1] for r in rows]), torch.tensor([r[2] for r in rows]))
+
+    def score(self, prompts:list, completions:list, # texts or token-id lists, one per prompt
+              k:int=0, system:str|None=None, progress:bool=False) -> list[Scored]:
+        "`Scored` completions: the server's log-probs of prompt ⊕ completion, echoed by /v1/completions."
+        tmap = self._tokens("score"); _check_k(k)
+        prompts, completions = check_prompts(prompts), check_prompts(completions)
+        if len(prompts) != len(completions): raise ValueError(f"{len(prompts)} prompts but {len(completions)} completions")
+        tok, ids = self.tokenizer, [completion_ids(self.tokenizer, c) for c in completions]
+        heads = [tok.apply_chat_template(as_messages(p, system), tokenize=False, add_generation_prompt=True) for p in prompts]
+        bodies = [dict(prompt=h + tok.decode(c), max_tokens=1, temperature=0.0, echo=True, logprobs=k)
+                  for h, c in zip(heads, ids)]
+        def parse(raw):
+            data, lp = self._json(raw), self._logprobs_of(raw, "tokens")
+            gen = (data.get("usage") or {}).get("completion_tokens")
+            return lp, gen if isinstance(gen, int) else 1
+        answers = self._map(bodies, parse, "completions", progress, "teacher scoring (API)")
+        return [self._align(lp, gen, c, k, tmap) for (lp, gen), c in zip(answers, ids)]
+
+    def _align(self, lp:dict, gen:int, ids:list[int], k:int, tmap) -> Scored:
+        "The server's entries for the completion (the last ones before the generated token), put on our token ids."
+        names, vals = lp["tokens"], lp.get("token_logprobs") or []
+        tops = lp.get("top_logprobs") or [None] * len(names)
+        if not len(names) == len(vals) == len(tops): raise self._fail("sent tokens and log-probs of different lengths")
+        end, n, texts = len(names) - gen, len(ids), [tmap.texts[i] for i in ids]
+        same = lambda j, i: tmap(names[j]) == i or names[j] == tmap.texts[i]
+        if end >= n and all(same(end - n + j, i) for j, i in enumerate(ids)):  # one server token for each of ours
+            sel = range(end - n, end)
+            if any(vals[j] is None for j in sel): raise self._fail("sent no log-prob for a completion token")
+            top = None
+            if k:
+                rows = [_topk_row(list((tops[j] or {}).items()), tmap, k) for j in sel]
+                top = TopK(*(torch.tensor([r[f] for r in rows]) for f in range(3)))
+            return Scored(ids, [float(vals[j]) for j in sel], top)
+        # the server split the text differently: take its last tokens that spell the completion, and give each
+        # of our tokens the summed log-prob of the server tokens ending inside it (exact for the text as a whole)
+        target, acc, j = "".join(texts), "", end
+        while j > 0 and len(acc) < len(target): j -= 1; acc = names[j] + acc
+        if acc != target or any(vals[x] is None for x in range(j, end)):
+            raise self._fail(f"sent tokens that do not spell the completion ({acc[-40:]!r} vs {target[-40:]!r})")
+        if k: raise self._fail(f"split the completion into other tokens than the tokenizer does: its top-k cannot "
+                               f"be placed on our tokens (score with k=0, or send the text as the tokenizer writes it)")
+        ends = [sum(map(len, texts[:i+1])) for i in range(n)]
+        out, got, i, pos = [0.0] * n, [[] for _ in ids], 0, 0
+        for x in range(j, end):
+            pos += len(names[x])
+            while i < n - 1 and (ends[i] < pos or (not names[x] and texts[i] and ends[i + 1] == pos)): i += 1
+            out[i] += float(vals[x]); got[i].append(names[x])
+        return Scored(ids, out, None, realigned=sum(g != [t] for g, t in zip(got, texts)))
 
     def logits(self, *args, **kw):
         raise WhiteBoxError(f"APITeacher({self.model!r}) is a black-box teacher: an API returns text, not logits. Use HFTeacher for logit-level KD.")
