@@ -25,6 +25,7 @@ min_python = cfg['min_python']
 lic = licenses.get(cfg['license'].lower(), (cfg['license'], None))
 dev_requirements = shlex.split(cfg.get('dev_requirements') or '')
 lab_requirements = shlex.split(cfg.get('lab_requirements') or '')
+llamacpp_requirements = shlex.split(cfg.get('llamacpp_requirements') or '')
 
 setuptools.setup(
     name = cfg['lib_name'],
@@ -39,7 +40,7 @@ setuptools.setup(
     include_package_data = True,
     package_data = {cfg['lib_name']: ['data/*.jsonl', 'data/*.md']},
     install_requires = requirements,
-    extras_require={ 'dev': dev_requirements, 'lab': lab_requirements },
+    extras_require={ 'dev': dev_requirements, 'lab': lab_requirements, 'llamacpp': llamacpp_requirements },
     dependency_links = cfg.get('dep_links','').split(),
     python_requires  = '>=' + cfg['min_python'],
     long_description = open('README.md', encoding='utf-8').read(),

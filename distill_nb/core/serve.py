@@ -74,8 +74,9 @@ class ChatServer:
         "A legacy /v1/completions answer: greedy tokens, and with `logprobs` the log-probs (of the prompt too if `echo`)."
         tok = self.teacher.tokenizer
         prompt = body.get("prompt")
-        if not isinstance(prompt, str) or not prompt: raise ValueError("prompt must be a non-empty string")
-        ids = tok(prompt, add_special_tokens=False)["input_ids"]
+        if isinstance(prompt, list) and prompt and all(isinstance(t, int) for t in prompt): ids = list(prompt)  # token ids
+        elif isinstance(prompt, str) and prompt: ids = tok(prompt, add_special_tokens=False)["input_ids"]
+        else: raise ValueError("prompt must be a non-empty string or list of token ids")
         n = len(ids)
         for _ in range(int(body.get("max_tokens") or 16)):
             nxt = int(self.teacher.logits({"input_ids": torch.tensor([ids])})[0, -1].argmax())
@@ -86,7 +87,7 @@ class ChatServer:
         text = tok.decode(ids[n:], skip_special_tokens=True)
         return {"id": f"cmpl-{self.requests}", "object": "text_completion", "created": int(time.time()),
                 "model": self.model_name, "choices": [{"index": 0, "finish_reason": "stop", "logprobs": lp,
-                                                       "text": (prompt if body.get("echo") else "") + text}],
+                                                       "text": (tok.decode(ids[:n]) if body.get("echo") else "") + text}],
                 "usage": {"prompt_tokens": n, "completion_tokens": len(ids) - n, "total_tokens": len(ids)}}
 
     def _handler(self):

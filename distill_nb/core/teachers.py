@@ -16,7 +16,7 @@ from .models import load_causal_lm, default_teacher_path, DEFAULT_TEACHER_GGUF, 
 # %% auto #0
 __all__ = ['Teacher', 'WhiteBoxError', 'TeacherError', 'teacher_name', 'require_white_box', 'as_messages', 'check_prompts',
            'HFTeacher', 'Scored', 'chat_ids', 'completion_ids', 'score_with_logits', 'next_topk_with_logits',
-           'token_texts', 'APITeacher', 'load_default_teacher', 'tiny_teacher']
+           'token_bytes', 'token_texts', 'APITeacher', 'load_default_teacher', 'tiny_teacher']
 
 # %% ../../nbs/00_core/03_teachers.ipynb #2ab6f078
 @runtime_checkable
@@ -133,10 +133,16 @@ class Scored:
     logprobs:list[float]           # log p(token_t | prompt, tokens before t)
     topk:TopK|None = None          # (n, k): the teacher's k likeliest tokens at each of those positions
     realigned:int = 0              # tokens a served teacher split differently (their log-probs summed over the span)
+    scored:int|None = None         # how many leading tokens were scored (a server gets text: broken UTF-8 cannot go)
+    def __post_init__(self):
+        if self.scored is None: self.scored = len(self.ids)
     def __len__(self): return len(self.ids)
 
+def _is_ids(x) -> bool: return isinstance(x, (list, tuple)) and bool(x) and all(isinstance(t, int) and not isinstance(t, bool) for t in x)
+
 def chat_ids(tokenizer, prompt, system:str|None=None) -> list[int]:
-    "Token ids of a prompt rendered with the chat template, up to where the assistant's reply begins."
+    "Token ids of a prompt rendered with the chat template up to where the reply begins (token ids: as they are)."
+    if _is_ids(prompt): return list(prompt)
     text = tokenizer.apply_chat_template(as_messages(prompt, system), tokenize=False, add_generation_prompt=True)
     return tokenizer(text, add_special_tokens=False)["input_ids"]
 
@@ -189,26 +195,40 @@ def next_topk_with_logits(teacher, prompts:list, k:int, system:str|None=None, ba
     return TopK(*(torch.cat([getattr(t, f) for t in tops]) for f in ("indices", "logprobs", "tail")))
 
 # %% ../../nbs/00_core/03_teachers.ipynb #3b4b024e
-def token_texts(tokenizer) -> list[str]:
-    "Each token id's text as an OpenAI-style server names it in `top_logprobs`: its bytes as UTF-8, partial characters dropped."
+def token_bytes(tokenizer) -> list[bytes]:
+    "Each token id's bytes (byte-level BPE: exact; other tokenizers: the UTF-8 of its decoded text)."
     from transformers.convert_slow_tokenizer import bytes_to_unicode
     u2b = {u: b for b, u in bytes_to_unicode().items()}
     pieces, special = tokenizer.convert_ids_to_tokens(list(range(len(tokenizer)))), set(tokenizer.all_special_ids)
     byte_level = all(ch in u2b for i, t in enumerate(pieces[:1000]) if t and i not in special for ch in t)
-    def text(i, t):
-        if t is None: return ""
-        if i in special or not byte_level: return tokenizer.decode([i]).replace("\ufffd", "")
-        return bytes(u2b[ch] for ch in t).decode("utf-8", errors="ignore")
-    return [text(i, t) for i, t in enumerate(pieces)]
+    def raw(i, t):
+        if t is None: return b""
+        if i in special or not byte_level: return tokenizer.decode([i]).replace("\ufffd", "").encode()
+        return bytes(u2b[ch] for ch in t)
+    return [raw(i, t) for i, t in enumerate(pieces)]
+
+def token_texts(tokenizer) -> list[str]:
+    "Each token id's text as an OpenAI-style server names it in `top_logprobs`: its bytes as UTF-8, partial characters dropped."
+    return [b.decode("utf-8", errors="ignore") for b in token_bytes(tokenizer)]
 
 class _TokenMap:
     "Server token names → ids: 'token_id:N' (vLLM), else the text, where exactly one id has it."
     def __init__(self, tokenizer):
         from collections import Counter
-        self.texts = token_texts(tokenizer)
+        self.raw = token_bytes(tokenizer)
+        self.texts = [b.decode("utf-8", errors="ignore") for b in self.raw]
         n = Counter(self.texts)
         self.ids = {t: i for i, t in enumerate(self.texts) if n[t] == 1}
         for i in tokenizer.all_special_ids: self.ids.setdefault(tokenizer.convert_ids_to_tokens(i), i)  # vLLM names them
+    def sendable(self, ids:list[int]) -> int:
+        "How many leading tokens of `ids` spell valid UTF-8 (a server receives text: broken bytes cannot be sent)."
+        good, acc = 0, b""
+        for n, i in enumerate(ids, 1):
+            acc += self.raw[i]
+            try: acc.decode("utf-8"); good = n
+            except UnicodeDecodeError: pass
+        return good
+
     def __call__(self, name) -> int|None:
         if isinstance(name, str) and name.startswith("token_id:") and name[9:].isdigit(): return int(name[9:])
         return self.ids.get(name)
@@ -257,7 +277,8 @@ class APITeacher:
                  model:str, api_key:str|None=None, # default: $OPENAI_API_KEY, else a placeholder for local servers
                  max_concurrency:int=4, max_retries:int=3,
                  timeout:float=60.0, # seconds for one prompt in all, retries included
-                 tokenizer=None): # the served model's tokenizer: needed for log-probs (`score`, `next_topk`)
+                 tokenizer=None, # the served model's tokenizer: needed for log-probs (`score`, `next_topk`)
+                 prompt_ids:bool=False): # the server takes token-id prompts (vLLM, OpenAI's legacy API; not llama-cpp-python)
         import os, httpx, openai
         if not isinstance(base_url, str) or not re.match(r"https?://", base_url):
             raise ValueError(f"base_url must start with http:// or https://, got {_redact_url(str(base_url))!r}")
@@ -270,7 +291,7 @@ class APITeacher:
         self._secrets = sorted({s for s in [key, *re.findall(r"://[^/@\s:]*:([^@/\s]+)@", base_url),
                                             *re.findall(r"[?&][^=&]*=([^&\s]+)", base_url)] if len(s) >= 4}, key=len, reverse=True)
         self.base_url, self.model, self.max_concurrency, self.max_retries, self.timeout = _redact_url(base_url), model, max_concurrency, max_retries, timeout
-        self._transport, self.tokenizer, self._tmap = _Deadline(), tokenizer, None
+        self._transport, self.tokenizer, self._tmap, self.prompt_ids = _Deadline(), tokenizer, None, prompt_ids
         self.client = openai.OpenAI(base_url=base_url, api_key=key, max_retries=0, timeout=timeout,
                                     http_client=httpx.Client(transport=self._transport))
 
@@ -386,15 +407,26 @@ class APITeacher:
         prompts, completions = check_prompts(prompts), check_prompts(completions)
         if len(prompts) != len(completions): raise ValueError(f"{len(prompts)} prompts but {len(completions)} completions")
         tok, ids = self.tokenizer, [completion_ids(self.tokenizer, c) for c in completions]
-        heads = [tok.apply_chat_template(as_messages(p, system), tokenize=False, add_generation_prompt=True) for p in prompts]
-        bodies = [dict(prompt=h + tok.decode(c), max_tokens=1, temperature=0.0, echo=True, logprobs=k)
-                  for h, c in zip(heads, ids)]
+        sendable = [len(c) if self.prompt_ids else tmap.sendable(c) for c in ids]
+        if k and (bad := next((i for i, (c, s) in enumerate(zip(ids, sendable)) if s < len(c)), None)) is not None:
+            raise ValueError(f"completion {bad} is not valid UTF-8 after token {sendable[bad]}: a server receives text, "
+                             "so its top-k cannot be had there (score it with k=0, or in process)")
+        heads = [tok.decode(p) if _is_ids(p) else
+                 tok.apply_chat_template(as_messages(p, system), tokenize=False, add_generation_prompt=True) for p in prompts]
+        if self.prompt_ids: sent = [chat_ids(tok, p, system) + c for p, c in zip(prompts, ids)]  # exact: no text
+        else: sent = [h + tok.decode(c[:s]) for h, c, s in zip(heads, ids, sendable)]
+        bodies = [dict(prompt=x, max_tokens=1, temperature=0.0, echo=True, logprobs=k) for x in sent]
         def parse(raw):
             data, lp = self._json(raw), self._logprobs_of(raw, "tokens")
             gen = (data.get("usage") or {}).get("completion_tokens")
             return lp, gen if isinstance(gen, int) else 1
         answers = self._map(bodies, parse, "completions", progress, "teacher scoring (API)")
-        return [self._align(lp, gen, c, k, tmap) for (lp, gen), c in zip(answers, ids)]
+        out = []
+        for (lp, gen), c, s in zip(answers, ids, sendable):
+            if s == 0: out.append(Scored(c, [0.0] * len(c), scored=0)); continue
+            sc = self._align(lp, gen, c[:s], k, tmap)
+            out.append(Scored(c, sc.logprobs + [0.0] * (len(c) - s), sc.topk, sc.realigned, scored=s))
+        return out
 
     def _align(self, lp:dict, gen:int, ids:list[int], k:int, tmap) -> Scored:
         "The server's entries for the completion (the last ones before the generated token), put on our token ids."
