@@ -16,7 +16,7 @@ from .models import load_causal_lm, default_teacher_path, DEFAULT_TEACHER_GGUF, 
 # %% auto #0
 __all__ = ['Teacher', 'WhiteBoxError', 'TeacherError', 'teacher_name', 'require_white_box', 'as_messages', 'check_prompts',
            'HFTeacher', 'Scored', 'chat_ids', 'completion_ids', 'score_with_logits', 'next_topk_with_logits',
-           'token_bytes', 'token_texts', 'APITeacher', 'load_default_teacher', 'tiny_teacher']
+           'token_bytes', 'token_texts', 'APITeacher', 'load_default_teacher', 'tiny_teacher', 'route']
 
 # %% ../../nbs/00_core/03_teachers.ipynb #2ab6f078
 @runtime_checkable
@@ -489,3 +489,35 @@ def tiny_teacher(answers:list[str]|None=None, # default: a few short sentences
         loss = model(**b).loss
         opt.zero_grad(); loss.backward(); opt.step()
     return HFTeacher(model.eval(), tok)
+
+# %% ../../nbs/00_core/03_teachers.ipynb #963dad6e
+def _field(item, by:str):
+    "The routing field of an item: a key of a dict (a tokenized example) or of a Record's meta."
+    if isinstance(item, dict): return item.get(by)
+    return getattr(item, "meta", {}).get(by, getattr(item, by, None))
+
+def route(method, # method(teacher, items, **kw) → a list (one result per item) or an `Elicited`
+          teachers:dict, # name → teacher
+          items:list, by:str, **kw):
+    "Run `method` once per teacher on the items whose field `by` names it; a list comes back in the items' order."
+    if not isinstance(teachers, dict) or not teachers: raise ValueError("teachers must be a non-empty dict name → teacher")
+    if not isinstance(items, (list, tuple)) or not items: raise ValueError(f"items must be a non-empty list, got {items!r:.60}")
+    names = [_field(it, by) for it in items]
+    if (bad := next((i for i, n in enumerate(names) if n not in teachers), None)) is not None:
+        raise ValueError(f"item {bad} is routed to {names[bad]!r} by its field {by!r}, but the teachers are {sorted(teachers)}")
+    results = {}
+    for name, teacher in teachers.items():
+        idx = [i for i, n in enumerate(names) if n == name]
+        if idx: results[name] = (idx, method(teacher, [items[i] for i in idx], **kw))
+    first = next(iter(results.values()))[1]
+    if hasattr(first, "records") and hasattr(first, "dropped"):  # Elicited: records in input order, drops summed
+        out = type(first)()
+        for _, r in results.values(): out.dropped.update(r.dropped)
+        out.records = [rec for _, r in results.values() for rec in r.records]  # grouped by teacher
+        return out
+    out = [None] * len(items)
+    for idx, r in results.values():
+        if len(r) != len(idx): raise ValueError(f"{method.__name__} returned {len(r)} results for {len(idx)} items: "
+                                                "route needs one result per item")
+        for i, x in zip(idx, r): out[i] = x
+    return out

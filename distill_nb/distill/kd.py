@@ -4,7 +4,7 @@
 
 # %% ../../nbs/02_distill/03_kd.ipynb #6432965e
 from __future__ import annotations
-import json, random
+import json, math, random
 from pathlib import Path
 from typing import Callable
 import torch
@@ -17,7 +17,8 @@ from ..core.data import TopK
 from .divergences import forward_kl, DIVERGENCES, check_temperature
 
 # %% auto #0
-__all__ = ['vocab_size', 'check_pair', 'as_divergence', 'kd_loss', 'cache_topk', 'student_samples', 'ReplayBuffer', 'distill']
+__all__ = ['vocab_size', 'check_pair', 'as_divergence', 'kd_loss', 'cache_topk', 'merge_topk', 'student_samples', 'ReplayBuffer',
+           'distill']
 
 # %% ../../nbs/02_distill/03_kd.ipynb #c80b5ca5
 def vocab_size(model) -> int:
@@ -27,7 +28,7 @@ def vocab_size(model) -> int:
 def check_pair(student, teacher):
     "A student and a white-box teacher must predict over the same vocabulary for token-level KD."
     require_white_box(teacher, "token-level KD")
-    vs, vt = vocab_size(student), vocab_size(teacher.model)
+    vs, vt = vocab_size(student), getattr(teacher, "vocab_size", None) or vocab_size(teacher.model)
     if vs != vt: raise ValueError(f"student vocabulary ({vs}) differs from the teacher's ({vt}): token-level KD compares distributions over the same tokens")
 
 # %% ../../nbs/02_distill/03_kd.ipynb #0d48e803
@@ -52,10 +53,14 @@ def kd_loss(student_logits, teacher_logits, labels, alpha_ce:float=0.5, temperat
 
 # %% ../../nbs/02_distill/03_kd.ipynb #151a0600
 @torch.no_grad()
-def cache_topk(teacher, examples:list[dict], k:int=16, batch_size:int=8) -> list[dict]:
+def cache_topk(teacher, # white-box (every position), or served with log-probs (the response positions)
+               examples:list[dict], k:int=16, batch_size:int=8) -> list[dict]:
     "Examples with the teacher's top-k next-token log-probs at every position (`topk_indices`, `topk_logprobs`, `topk_tail`)."
-    require_white_box(teacher, "caching top-k log-probs"); examples = check_examples(examples)
+    examples = check_examples(examples)
     if not isinstance(batch_size, int) or batch_size < 1: raise ValueError(f"batch_size must be an integer >= 1, got {batch_size!r}")
+    if not (getattr(teacher, "white_box", False) and hasattr(teacher, "logits")):
+        if not hasattr(teacher, "score"): require_white_box(teacher, "caching top-k log-probs")
+        return _cache_scored(teacher, examples, k)
     out = []
     for i in range(0, len(examples), batch_size):
         chunk = examples[i:i+batch_size]
@@ -66,6 +71,26 @@ def cache_topk(teacher, examples:list[dict], k:int=16, batch_size:int=8) -> list
             out.append({**e, "topk_indices": top.indices[j, :n].tolist(), "topk_logprobs": top.logprobs[j, :n].tolist(), "topk_tail": top.tail[j, :n].tolist()})
     return out
 
+def _cache_scored(teacher, examples:list[dict], k:int) -> list[dict]:
+    "A top-k cache from a teacher's `score` (a served teacher's `top_logprobs`): filled where KD trains, the positions\n"
+    "before each response token; elsewhere all mass is 'unknown' (the tail), and the labels mask it out."
+    firsts = []
+    for e in examples:
+        first = next((i for i, l in enumerate(e["labels"]) if l != -100), None)
+        if first is None or first == 0: raise ValueError("every example needs a prompt and a response (labels) to cache")
+        firsts.append(first)
+    scored = teacher.score([e["input_ids"][:f] for e, f in zip(examples, firsts)],
+                           [e["input_ids"][f:] for e, f in zip(examples, firsts)], k=k)
+    out = []
+    for e, f, s in zip(examples, firsts, scored):
+        n = len(e["input_ids"])
+        idx, lp, tail = [[0]*k for _ in range(n)], [[-math.inf]*k for _ in range(n)], [1.0]*n
+        for j in range(len(s)):  # row j of the scores predicts response token j, from position f - 1 + j
+            idx[f - 1 + j], lp[f - 1 + j], tail[f - 1 + j] = (s.topk.indices[j].tolist(), s.topk.logprobs[j].tolist(),
+                                                              s.topk.tail[j].item())
+        out.append({**e, "topk_indices": idx, "topk_logprobs": lp, "topk_tail": tail})
+    return out
+
 def _batch_topk(examples:list[dict], length:int) -> TopK:
     "Stack the cached top-k of a batch, padded to `length` (padding is masked out by the labels)."
     k = len(examples[0]["topk_indices"][0])
@@ -73,6 +98,29 @@ def _batch_topk(examples:list[dict], length:int) -> TopK:
     return TopK(torch.tensor([pad(e["topk_indices"], [0]*k) for e in examples]),
                 torch.tensor([pad(e["topk_logprobs"], [0.0]*k) for e in examples]),
                 torch.tensor([pad(e["topk_tail"], 0.0) for e in examples]))
+
+# %% ../../nbs/02_distill/03_kd.ipynb #6bc58982
+def merge_topk(caches:list[list[dict]], # `cache_topk` of the same examples by several teachers
+               weights:list[float]|None=None, # default: equal
+               k:int|None=None) -> list[dict]: # default: the largest k of the caches
+    "The teachers' mixture p = Σ wᵢ pᵢ as one top-k cache; a token outside a teacher's top-k adds 0 (its tail keeps it)."
+    if not isinstance(caches, (list, tuple)) or len(caches) < 2: raise ValueError("merge_topk needs the caches of two or more teachers")
+    if any(len(c) != len(caches[0]) for c in caches): raise ValueError("the caches hold different numbers of examples")
+    w = torch.tensor(weights if weights is not None else [1.0] * len(caches), dtype=torch.float64)
+    if len(w) != len(caches) or (w < 0).any() or w.sum() <= 0: raise ValueError(f"need one weight >= 0 per cache, got {weights}")
+    w = w / w.sum()
+    k = k or max(len(c[0]["topk_indices"][0]) for c in caches)
+    out = []
+    for j, es in enumerate(zip(*caches)):
+        if any(e["input_ids"] != es[0]["input_ids"] for e in es): raise ValueError(f"example {j} differs between the caches")
+        ids = torch.cat([torch.tensor(e["topk_indices"]) for e in es], -1)
+        p = torch.cat([torch.tensor(e["topk_logprobs"], dtype=torch.float64).exp() * wi for e, wi in zip(es, w)], -1)
+        dense = torch.zeros(ids.shape[0], int(ids.max()) + 1, dtype=torch.float64).scatter_add_(1, ids, p)
+        top = dense.topk(min(k, dense.shape[1]), -1)
+        lp = torch.where(top.values > 0, top.values.log(), torch.full_like(top.values, -math.inf))
+        out.append({**es[0], "topk_indices": top.indices.tolist(), "topk_logprobs": lp.float().tolist(),
+                    "topk_tail": (1 - top.values.sum(-1)).clamp(min=0).float().tolist()})
+    return out
 
 # %% ../../nbs/02_distill/03_kd.ipynb #4587c989
 @torch.no_grad()
