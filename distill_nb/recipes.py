@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 # %% auto #0
-__all__ = ['split', 'direction', 'Outcome', 'before_after', 'FunctionTeacher', 'option_logits', 'option_logprobs', 'fit_options']
+__all__ = ['split', 'direction', 'Outcome', 'before_after', 'FunctionTeacher', 'option_logits', 'option_logprobs', 'fit_options',
+           'soft_labels']
 
 # %% ../nbs/03_skills/00_recipes.ipynb #9730f4ad
 def split(items:list, n_held:int, seed:int=0) -> tuple[list, list]:
@@ -136,3 +137,22 @@ def fit_options(student, tokenizer, prompts:list, options:list[str], teacher_log
         z = option_logits(model, tokenizer, [prompts[i] for i in idx], options)
         return {"loss": soft_target_loss(z, teacher_logprobs[idx].to(z.device), temperature=temperature)}
     return train(student, loss_fn, steps, lr=lr, weight_decay=0.01, desc="fitting soft labels", progress=progress)
+
+# %% ../nbs/03_skills/00_recipes.ipynb #5ab75e27
+def soft_labels(teacher, prompts:list, options:list[str], # e.g. ["yes", "no"]: told apart by their first token
+                k:int=20, system:str|None=None) -> torch.Tensor:
+    "(N, K) log-probabilities of the options from any teacher's next-token top-k (`next_topk`), renormalised."
+    from distill_nb.core.teachers import teacher_name
+    if not hasattr(teacher, "next_topk"): raise TypeError(f"{teacher_name(teacher)} gives no next-token log-probs: "
+                                                          "soft labels need a white-box or log-prob-serving teacher")
+    ids = _option_ids(teacher.tokenizer, options)
+    top = teacher.next_topk(prompts, k, system)
+    lp = torch.full((len(prompts), len(ids)), float("nan"))
+    for j, i in enumerate(ids):
+        hit = (top.indices == i) & torch.isfinite(top.logprobs)
+        lp[:, j] = torch.where(hit.any(-1), torch.where(hit, top.logprobs, 0.0).sum(-1), torch.tensor(float("nan")))
+    if (bad := torch.isnan(lp).nonzero()).numel():
+        p, o = bad[0].tolist()
+        raise ValueError(f"option {options[o]!r} is not among the teacher's top {k} tokens for prompt {p} "
+                         f"({len(bad)} such gaps): raise k, or read the choice from a white-box teacher")
+    return torch.log_softmax(lp, -1)

@@ -56,32 +56,42 @@ def step_by_step(records:list[Record]) -> list[Record]:
 
 # %% ../../nbs/03_skills/02_alignment.ipynb #7c8e6c20
 import torch
-from ..recipes import option_logprobs
+from ..recipes import option_logprobs, soft_labels
 
 PREFER_LETTER = "Question: {q}\n\nAnswer A: {a}\n\nAnswer B: {b}\n\nWhich answer is better? Reply with one letter, A or B."
 
 @torch.no_grad()
 def teacher_scores(teacher, prompts:list[str], answers:list[str], batch_size:int=8) -> torch.Tensor:
-    "(N,) mean log p_T(answer | prompt) per token under a white-box teacher."
+    "(N,) mean log p_T(answer | prompt) per token, from a white-box teacher or any with `score` (served log-probs)."
     from distill_nb.core.data import tokenize_chat, pad_batch
     from distill_nb.distill.sft import sequence_logprobs
     recs = [Record(id=str(i), instruction=q, output=a or " ") for i, (q, a) in enumerate(zip(prompts, answers))]
     ex = tokenize_chat(recs, teacher.tokenizer, max_len=512)
+    if not isinstance(getattr(teacher, "model", None), torch.nn.Module):  # llama.cpp or served: the same tokens, scored
+        first = [e["labels"].index(next(l for l in e["labels"] if l != -100)) for e in ex]
+        scored = teacher.score([e["input_ids"][:f] for e, f in zip(ex, first)], [e["input_ids"][f:] for e, f in zip(ex, first)])
+        return torch.tensor([sum(s.logprobs[:s.scored]) / max(s.scored, 1) for s in scored])
     return torch.cat([sequence_logprobs(teacher.model, pad_batch(ex[i:i+batch_size], teacher.tokenizer.pad_token_id), average=True)
                       for i in range(0, len(ex), batch_size)])
 
-def prefer_prob(judge, prompts:list[str], answers:list[str], references:list[str], how:str="prompt") -> torch.Tensor:
+def prefer_prob(judge, prompts:list[str], answers:list[str], references:list[str], how:str="prompt",
+                k:int=20) -> torch.Tensor: # top_logprobs asked of a served judge
     "(N,) probability that each answer beats its reference: asked in both orders (`how='prompt'`) or by the teacher's likelihood."
     if not len(prompts) == len(answers) == len(references): raise ValueError("prompts, answers and references must have the same length")
     if not prompts: raise ValueError("no prompts to judge")
     if how not in ("prompt", "likelihood"): raise ValueError(f"how must be 'prompt' or 'likelihood', got {how!r}")
     white = getattr(judge, "white_box", False)
     if how == "likelihood":
-        if not white: raise ValueError("the likelihood judge needs a white-box teacher (its log-probabilities)")
+        if not (white or hasattr(judge, "score") and getattr(judge, "tokenizer", None) is not None):
+            raise ValueError("the likelihood judge needs a white-box teacher, or a served one that returns log-probs "
+                             "(APITeacher with the model's tokenizer)")
         return torch.sigmoid(teacher_scores(judge, prompts, answers) - teacher_scores(judge, prompts, references))
-    if white:
-        first = option_logprobs(judge.model, judge.tokenizer, [PREFER_LETTER.format(q=q, a=a, b=r) for q, a, r in zip(prompts, answers, references)], ["A", "B"])
-        second = option_logprobs(judge.model, judge.tokenizer, [PREFER_LETTER.format(q=q, a=r, b=a) for q, a, r in zip(prompts, answers, references)], ["A", "B"])
+    if white or getattr(judge, "tokenizer", None) is not None and hasattr(judge, "next_topk"):
+        in_process = isinstance(getattr(judge, "model", None), torch.nn.Module)
+        ask = lambda qs: (option_logprobs(judge.model, judge.tokenizer, qs, ["A", "B"]) if in_process
+                          else soft_labels(judge, qs, ["A", "B"], k=k))  # llama.cpp or served top_logprobs
+        first = ask([PREFER_LETTER.format(q=q, a=a, b=r) for q, a, r in zip(prompts, answers, references)])
+        second = ask([PREFER_LETTER.format(q=q, a=r, b=a) for q, a, r in zip(prompts, answers, references)])
         return (first[:, 0].exp() + second[:, 1].exp()) / 2
     prefs = preference_pairs(judge, prompts, answers, references, max_new_tokens=96)
     won, decided = {(r.instruction, r.output) for r in prefs}, {r.instruction for r in prefs}
