@@ -4,7 +4,7 @@
 
 # %% ../../nbs/00_core/05_llamacpp.ipynb #61c9d9a0
 from __future__ import annotations
-import math, os, socket, subprocess, sys, time
+import math, os, socket, subprocess, sys, time, weakref
 from pathlib import Path
 import numpy as np
 import torch
@@ -50,6 +50,7 @@ class LlamaCppTeacher:
         self.n_threads = n_threads or min(os.cpu_count() or 1, 8)
         self.llm = llama_cpp.Llama(str(gguf_path), n_ctx=n_ctx, n_threads=self.n_threads, logits_all=True,
                                    seed=seed, verbose=False)
+        weakref.finalize(self, self.llm.close)  # free it before the interpreter shuts down (llama-cpp-python needs that)
         self.tokenizer = _prepare_tokenizer(tokenizer if tokenizer is not None else gguf_tokenizer(gguf_path))
         self.vocab_size = self.llm.n_vocab()
         if len(self.tokenizer) > self.vocab_size:

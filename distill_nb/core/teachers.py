@@ -219,7 +219,8 @@ class _TokenMap:
         self.texts = [b.decode("utf-8", errors="ignore") for b in self.raw]
         n = Counter(self.texts)
         self.ids = {t: i for i, t in enumerate(self.texts) if n[t] == 1}
-        for i in tokenizer.all_special_ids: self.ids.setdefault(tokenizer.convert_ids_to_tokens(i), i)  # vLLM names them
+        self.special = set(tokenizer.all_special_ids)
+        for i in self.special: self.ids.setdefault(tokenizer.convert_ids_to_tokens(i), i)  # vLLM names them
     def sendable(self, ids:list[int]) -> int:
         "How many leading tokens of `ids` spell valid UTF-8 (a server receives text: broken bytes cannot be sent)."
         good, acc = 0, b""
@@ -434,7 +435,8 @@ class APITeacher:
         tops = lp.get("top_logprobs") or [None] * len(names)
         if not len(names) == len(vals) == len(tops): raise self._fail("sent tokens and log-probs of different lengths")
         end, n, texts = len(names) - gen, len(ids), [tmap.texts[i] for i in ids]
-        same = lambda j, i: tmap(names[j]) == i or names[j] == tmap.texts[i]
+        # llama-cpp-python names special tokens '' (it detokenizes without them); vLLM by their text
+        same = lambda j, i: tmap(names[j]) == i or names[j] == tmap.texts[i] or (names[j] == "" and i in tmap.special)
         if end >= n and all(same(end - n + j, i) for j, i in enumerate(ids)):  # one server token for each of ours
             sel = range(end - n, end)
             if any(vals[j] is None for j in sel): raise self._fail("sent no log-prob for a completion token")
@@ -445,8 +447,10 @@ class APITeacher:
             return Scored(ids, [float(vals[j]) for j in sel], top)
         # the server split the text differently: take its last tokens that spell the completion, and give each
         # of our tokens the summed log-prob of the server tokens ending inside it (exact for the text as a whole)
-        target, acc, j = "".join(texts), "", end
-        while j > 0 and len(acc) < len(target): j -= 1; acc = names[j] + acc
+        for texts in (texts, [t if i not in tmap.special else "" for t, i in zip(texts, ids)]):  # specials as '' too
+            target, acc, j = "".join(texts), "", end
+            while j > 0 and len(acc) < len(target): j -= 1; acc = names[j] + acc
+            if acc == target: break
         if acc != target or any(vals[x] is None for x in range(j, end)):
             raise self._fail(f"sent tokens that do not spell the completion ({acc[-40:]!r} vs {target[-40:]!r})")
         if k: raise self._fail(f"split the completion into other tokens than the tokenizer does: its top-k cannot "
