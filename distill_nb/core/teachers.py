@@ -211,6 +211,8 @@ def token_texts(tokenizer) -> list[str]:
     "Each token id's text as an OpenAI-style server names it in `top_logprobs`: its bytes as UTF-8, partial characters dropped."
     return [b.decode("utf-8", errors="ignore") for b in token_bytes(tokenizer)]
 
+class _Unspelled(ValueError): "A served teacher's tokens that cannot be matched to the completion's text."
+
 class _TokenMap:
     "Server token names → ids: 'token_id:N' (vLLM), else the text, where exactly one id has it."
     def __init__(self, tokenizer):
@@ -385,7 +387,7 @@ class APITeacher:
         lp = choice.get("logprobs")
         if not isinstance(lp, dict) or not isinstance(lp.get(key), list) or not lp[key]:
             raise self._fail(f"sent no log-probabilities (does it support `logprobs`? llama.cpp's server needs "
-                             f"logits_all): {raw.text[:120]!r}")
+                             f"logits_all; an empty reply has none): {raw.text[:120]!r}")
         return lp
 
     def next_topk(self, prompts:list, k:int=20, system:str|None=None, progress:bool=False) -> TopK:
@@ -425,7 +427,9 @@ class APITeacher:
         out = []
         for (lp, gen), c, s in zip(answers, ids, sendable):
             if s == 0: out.append(Scored(c, [0.0] * len(c), scored=0)); continue
-            sc = self._align(lp, gen, c[:s], k, tmap)
+            try: sc = self._align(lp, gen, c[:s], k, tmap)
+            except _Unspelled:  # the server's tokens cannot be put on ours: nothing of it is known
+                out.append(Scored(c, [0.0] * len(c), scored=0)); continue
             out.append(Scored(c, sc.logprobs + [0.0] * (len(c) - s), sc.topk, sc.realigned, scored=s))
         return out
 
@@ -435,8 +439,8 @@ class APITeacher:
         tops = lp.get("top_logprobs") or [None] * len(names)
         if not len(names) == len(vals) == len(tops): raise self._fail("sent tokens and log-probs of different lengths")
         end, n, texts = len(names) - gen, len(ids), [tmap.texts[i] for i in ids]
-        # llama-cpp-python names special tokens '' (it detokenizes without them); vLLM by their text
-        same = lambda j, i: tmap(names[j]) == i or names[j] == tmap.texts[i] or (names[j] == "" and i in tmap.special)
+        # llama-cpp-python names special tokens (and a few control-typed ones) ''; vLLM by their text
+        same = lambda j, i: tmap(names[j]) == i or names[j] == tmap.texts[i] or names[j] == ""
         if end >= n and all(same(end - n + j, i) for j, i in enumerate(ids)):  # one server token for each of ours
             sel = range(end - n, end)
             if any(vals[j] is None for j in sel): raise self._fail("sent no log-prob for a completion token")
@@ -452,7 +456,7 @@ class APITeacher:
             while j > 0 and len(acc) < len(target): j -= 1; acc = names[j] + acc
             if acc == target: break
         if acc != target or any(vals[x] is None for x in range(j, end)):
-            raise self._fail(f"sent tokens that do not spell the completion ({acc[-40:]!r} vs {target[-40:]!r})")
+            raise _Unspelled(f"sent tokens that do not spell the completion ({acc[:40]!r}… vs {target[:40]!r}…)")
         if k: raise self._fail(f"split the completion into other tokens than the tokenizer does: its top-k cannot "
                                f"be placed on our tokens (score with k=0, or send the text as the tokenizer writes it)")
         ends = [sum(map(len, texts[:i+1])) for i in range(n)]

@@ -70,7 +70,10 @@ def teacher_scores(teacher, prompts:list[str], answers:list[str], batch_size:int
     if not isinstance(getattr(teacher, "model", None), torch.nn.Module):  # llama.cpp or served: the same tokens, scored
         first = [e["labels"].index(next(l for l in e["labels"] if l != -100)) for e in ex]
         scored = teacher.score([e["input_ids"][:f] for e, f in zip(ex, first)], [e["input_ids"][f:] for e, f in zip(ex, first)])
-        return torch.tensor([sum(s.logprobs[:s.scored]) / max(s.scored, 1) for s in scored])
+        if (bad := next((i for i, s in enumerate(scored) if s.scored < len(s)), None)) is not None:
+            raise ValueError(f"the served judge could not score answer {bad} whole (not valid UTF-8, or its tokens "
+                             "could not be matched): use an in-process judge for it")
+        return torch.tensor([sum(s.logprobs) / len(s) for s in scored])
     return torch.cat([sequence_logprobs(teacher.model, pad_batch(ex[i:i+batch_size], teacher.tokenizer.pad_token_id), average=True)
                       for i in range(0, len(ex), batch_size)])
 
