@@ -4,13 +4,13 @@
 
 # %% ../../nbs/02_distill/06_on_policy.ipynb #9444cbea
 from __future__ import annotations
-import math, random
+import random
 import torch
-import torch.nn.functional as F
 from ..core.data import pad_batch
 from ..core.models import model_device
 from ..core.teachers import chat_ids, check_prompts, teacher_name
 from ..core.train import train, unwrap
+from .divergences import check_temperature
 
 # %% auto #0
 __all__ = ['sample_completions', 'token_logprobs', 'on_policy_distill']
@@ -52,6 +52,7 @@ def on_policy_distill(student, tokenizer, teacher, # any teacher with `score` (i
                                                       "distillation needs the teacher's log-probs of the student's tokens")
     prompts = check_prompts(prompts)
     if not prompts: raise ValueError("no prompts to sample from")
+    check_temperature(temperature)  # the student must sample: greedy decoding gives no gradient estimate
     if not isinstance(batch_size, int) or batch_size < 1: raise ValueError(f"batch_size must be an integer >= 1, got {batch_size!r}")
     rng = random.Random(seed)
     def loss_fn(model, step, micro):
