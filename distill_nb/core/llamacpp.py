@@ -8,8 +8,8 @@ import os, socket, subprocess, sys, time, weakref
 from pathlib import Path
 import numpy as np
 import torch
-from .models import _prepare_tokenizer, _gguf_cache_path
-from .teachers import (check_prompts, chat_ids, _check_gen, score_with_logits, next_topk_with_logits,
+from .models import prepare_tokenizer, gguf_cache_path
+from .teachers import (check_prompts, chat_ids, check_generation, score_with_logits, next_topk_with_logits,
                                       TeacherError)
 
 # %% auto #0
@@ -27,12 +27,12 @@ def gguf_tokenizer(gguf_path:str|Path):
     "The `transformers` tokenizer stored in a GGUF file (converted once, then cached beside the converted model)."
     from transformers import AutoTokenizer
     gguf_path = Path(gguf_path)
-    cached = _gguf_cache_path(gguf_path)
+    cached = gguf_cache_path(gguf_path)
     for folder in (cached, cached.with_name(cached.name + "-tokenizer")):
-        if (folder/"tokenizer.json").exists(): return _prepare_tokenizer(AutoTokenizer.from_pretrained(folder))
+        if (folder/"tokenizer.json").exists(): return prepare_tokenizer(AutoTokenizer.from_pretrained(folder))
     tok = AutoTokenizer.from_pretrained(gguf_path.parent, gguf_file=gguf_path.name)
     tok.save_pretrained(cached.with_name(cached.name + "-tokenizer"))
-    return _prepare_tokenizer(tok)
+    return prepare_tokenizer(tok)
 
 # %% ../../nbs/00_core/05_llamacpp.ipynb #f1047c2e
 class LlamaCppTeacher:
@@ -51,7 +51,7 @@ class LlamaCppTeacher:
         self.llm = llama_cpp.Llama(str(gguf_path), n_ctx=n_ctx, n_threads=self.n_threads, logits_all=True,
                                    seed=seed, verbose=False)
         weakref.finalize(self, self.llm.close)  # free it before the interpreter shuts down (llama-cpp-python needs that)
-        self.tokenizer = _prepare_tokenizer(tokenizer if tokenizer is not None else gguf_tokenizer(gguf_path))
+        self.tokenizer = prepare_tokenizer(tokenizer if tokenizer is not None else gguf_tokenizer(gguf_path))
         self.vocab_size = self.llm.n_vocab()
         if len(self.tokenizer) > self.vocab_size:
             raise ValueError(f"the tokenizer has {len(self.tokenizer)} tokens but {gguf_path.name} predicts {self.vocab_size}")
@@ -69,7 +69,7 @@ class LlamaCppTeacher:
                  system:str|None=None, progress:bool=False) -> list[str]:
         "Texts the model writes for each prompt, one prompt after another (llama.cpp uses all threads on each)."
         from tqdm.auto import tqdm
-        _check_gen(temperature, max_new_tokens, top_p)
+        check_generation(temperature, max_new_tokens, top_p)
         eos, out = self.tokenizer.eos_token_id, []
         for p in tqdm(check_prompts(prompts), desc="teacher generating (llama.cpp)", disable=not progress):
             ids, new = chat_ids(self.tokenizer, p, system), []

@@ -11,9 +11,9 @@ from torch import nn
 from transformers import AutoModelForCausalLM, AutoTokenizer, LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
 
 # %% auto #0
-__all__ = ['DEFAULT_TEACHER_GGUF', 'CHAT_TEMPLATE', 'cache_dir', 'pick_device', 'pick_dtype', 'model_device', 'to_device',
-           'load_causal_lm', 'default_teacher_path', 'tiny_tokenizer', 'tiny_lm', 'count_params', 'size_on_disk',
-           'shrink', 'lora']
+__all__ = ['DEFAULT_TEACHER_GGUF', 'CHAT_TEMPLATE', 'cache_dir', 'prepare_tokenizer', 'gguf_cache_path', 'pick_device',
+           'pick_dtype', 'model_device', 'to_device', 'load_causal_lm', 'default_teacher_path', 'tiny_tokenizer',
+           'tiny_lm', 'count_params', 'size_on_disk', 'shrink', 'lora']
 
 # %% ../../nbs/00_core/00_models.ipynb #9dd61405
 def cache_dir() -> Path:
@@ -23,13 +23,13 @@ def cache_dir() -> Path:
     return Path(user_cache_dir("distill_nb"))
 
 # %% ../../nbs/00_core/00_models.ipynb #3de53b35
-def _prepare_tokenizer(tok):
+def prepare_tokenizer(tok):
     "Left padding and a pad token, so a batch of prompts can be generated at once."
     if tok.pad_token is None: tok.pad_token = tok.eos_token
     tok.padding_side = "left"
     return tok
 
-def _gguf_cache_path(gguf_path:Path) -> Path:
+def gguf_cache_path(gguf_path:Path) -> Path:
     "Cache folder named by the file's content (name, size, first 4 MiB): every environment shares one copy."
     with open(gguf_path, "rb") as f: head = f.read(4 << 20)
     key = hashlib.sha256(f"{gguf_path.name}|{gguf_path.stat().st_size}|".encode() + head).hexdigest()[:12]
@@ -38,7 +38,7 @@ def _gguf_cache_path(gguf_path:Path) -> Path:
 def _load_gguf(folder:Path, gguf_file:str, dtype):
     gguf_path = folder/gguf_file
     if not gguf_path.is_file(): raise FileNotFoundError(f"GGUF file not found: {gguf_path}")
-    cached = _gguf_cache_path(gguf_path)
+    cached = gguf_cache_path(gguf_path)
     if (cached/"config.json").exists():
         return AutoModelForCausalLM.from_pretrained(cached, dtype=dtype), AutoTokenizer.from_pretrained(cached)
     model = AutoModelForCausalLM.from_pretrained(folder, gguf_file=gguf_file, dtype=dtype)
@@ -92,7 +92,7 @@ def load_causal_lm(path_or_id:str|Path, # a local folder or a hub id (hubs need 
     else:
         model = AutoModelForCausalLM.from_pretrained(str(path_or_id), dtype=dtype)
         tok = AutoTokenizer.from_pretrained(str(path_or_id))
-    return model.to(device).eval(), _prepare_tokenizer(tok)
+    return model.to(device).eval(), prepare_tokenizer(tok)
 
 # %% ../../nbs/00_core/00_models.ipynb #71115c48
 DEFAULT_TEACHER_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
@@ -123,7 +123,7 @@ def tiny_tokenizer() -> PreTrainedTokenizerFast:
                                   unk_token="<|endoftext|>", pad_token="<|im_end|>")
     tok.add_special_tokens({"additional_special_tokens": ["<|endoftext|>", "<|im_start|>", "<|im_end|>"]})
     tok.chat_template = CHAT_TEMPLATE
-    return _prepare_tokenizer(tok)
+    return prepare_tokenizer(tok)
 
 # %% ../../nbs/00_core/00_models.ipynb #47911b66
 def tiny_lm(vocab_size:int=259, # 259 matches `tiny_tokenizer()`

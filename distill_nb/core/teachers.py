@@ -11,12 +11,13 @@ from typing import Protocol, runtime_checkable
 import torch
 import torch.nn.functional as F
 from .data import TopK
-from .models import load_causal_lm, default_teacher_path, DEFAULT_TEACHER_GGUF, _prepare_tokenizer, model_device
+from .models import load_causal_lm, default_teacher_path, DEFAULT_TEACHER_GGUF, prepare_tokenizer, model_device
 
 # %% auto #0
 __all__ = ['Teacher', 'WhiteBoxError', 'TeacherError', 'teacher_name', 'require_white_box', 'as_messages', 'check_prompts',
-           'HFTeacher', 'Scored', 'chat_ids', 'completion_ids', 'score_with_logits', 'next_topk_with_logits',
-           'token_bytes', 'token_texts', 'APITeacher', 'load_default_teacher', 'tiny_teacher', 'route']
+           'check_generation', 'HFTeacher', 'Scored', 'chat_ids', 'completion_ids', 'score_with_logits',
+           'next_topk_with_logits', 'token_bytes', 'token_texts', 'APITeacher', 'load_default_teacher', 'tiny_teacher',
+           'route']
 
 # %% ../../nbs/00_core/03_teachers.ipynb #2ab6f078
 @runtime_checkable
@@ -59,7 +60,8 @@ def check_prompts(prompts) -> list:
                          f"wrap a single prompt in a list, generate([{prompts!r:.40}])")
     return list(prompts)
 
-def _check_gen(temperature:float, max_new_tokens:int, top_p:float=1.0):
+def check_generation(temperature:float, max_new_tokens:int, top_p:float=1.0):
+    "Raise a clear error unless temperature ≥ 0 (0 = greedy), max_new_tokens ≥ 1 and top_p ∈ (0, 1]."
     if not (isinstance(temperature, (int, float)) and math.isfinite(temperature) and temperature >= 0):
         raise ValueError(f"temperature must be a finite number >= 0 (0 = greedy), got {temperature}")
     if not isinstance(max_new_tokens, int) or max_new_tokens < 1:
@@ -74,7 +76,7 @@ class HFTeacher:
     def __init__(self, model, tokenizer, batch_size:int=8):
         if not hasattr(model, "generate"): raise TypeError(f"HFTeacher needs a causal LM with generate(), got {type(model).__name__}")
         if not isinstance(batch_size, int) or batch_size < 1: raise ValueError(f"batch_size must be an integer >= 1, got {batch_size!r}")
-        self.model, self.tokenizer, self.batch_size = model.eval(), _prepare_tokenizer(tokenizer), batch_size
+        self.model, self.tokenizer, self.batch_size = model.eval(), prepare_tokenizer(tokenizer), batch_size
 
     @property
     def name(self) -> str:
@@ -88,7 +90,7 @@ class HFTeacher:
                  system:str|None=None, progress:bool=False) -> list[str]:
         "Texts the model writes for each prompt (a string or a chat message list)."
         from tqdm.auto import tqdm
-        _check_gen(temperature, max_new_tokens, top_p)
+        check_generation(temperature, max_new_tokens, top_p)
         chats = [self.tokenizer.apply_chat_template(as_messages(p, system), tokenize=False, add_generation_prompt=True)
                  for p in check_prompts(prompts)]
         sample = {"do_sample": True, "temperature": temperature, "top_p": top_p} if temperature > 0 else {"do_sample": False}
@@ -370,7 +372,7 @@ class APITeacher:
     def generate(self, prompts:list, max_new_tokens:int=128, temperature:float=0.0, top_p:float=1.0,
                  system:str|None=None, progress:bool=False) -> list[str]:
         "Texts the API's model writes for each prompt, in order; on a failure a `TeacherError` keeps the answers made."
-        _check_gen(temperature, max_new_tokens, top_p)
+        check_generation(temperature, max_new_tokens, top_p)
         bodies = [dict(messages=as_messages(p, system), max_tokens=max_new_tokens, temperature=temperature, top_p=top_p)
                   for p in check_prompts(prompts)]
         return self._map(bodies, self._parse, "chat", progress, "teacher (API)")
