@@ -430,7 +430,8 @@ class APITeacher:
         for (lp, gen), c, s in zip(answers, ids, sendable):
             if s == 0: out.append(Scored(c, [0.0] * len(c), scored=0)); continue
             try: sc = self._align(lp, gen, c[:s], k, tmap)
-            except _Unspelled:  # the server's tokens cannot be put on ours: nothing of it is known
+            except _Unspelled as e:  # the server's tokens cannot be put on ours: nothing of it is known
+                if k: raise self._fail(f"{e}: its top-k cannot be placed on our tokens") from None
                 out.append(Scored(c, [0.0] * len(c), scored=0)); continue
             out.append(Scored(c, sc.logprobs + [0.0] * (len(c) - s), sc.topk, sc.realigned, scored=s))
         return out
