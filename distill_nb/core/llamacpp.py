@@ -135,7 +135,8 @@ class LlamaCppServer:
         cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(self.path), "--model_alias", self.model_name,
                "--host", "127.0.0.1", "--port", str(self.port), "--n_ctx", str(self.n_ctx),
                "--n_threads", str(self.n_threads), "--logits_all", "True"]
-        self.proc = subprocess.Popen(cmd, stdout=open(self.log, "w"), stderr=subprocess.STDOUT)
+        self._logf = open(self.log, "w")
+        self.proc = subprocess.Popen(cmd, stdout=self._logf, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + self.start_timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -149,9 +150,10 @@ class LlamaCppServer:
 
     def stop(self):
         "Stop the server (terminate, then kill after 10 s)."
-        if self.proc is None or self.proc.poll() is not None: return
-        self.proc.terminate()
-        try: self.proc.wait(10)
-        except subprocess.TimeoutExpired: self.proc.kill(); self.proc.wait()
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try: self.proc.wait(10)
+            except subprocess.TimeoutExpired: self.proc.kill(); self.proc.wait()
+        if getattr(self, "_logf", None) is not None: self._logf.close()
     def __enter__(self): return self.start()
     def __exit__(self, *exc): self.stop()
