@@ -14,7 +14,7 @@ import torch.nn.functional as F
 
 # %% auto #0
 __all__ = ['DATA_DIR', 'Record', 'record_id', 'JsonlStore', 'fill', 'seed_names', 'load_seed', 'TopK', 'chat_messages',
-           'tokenize_chat', 'check_examples', 'pad_batch']
+           'tokenize_chat', 'check_examples', 'response_start', 'pad_batch']
 
 # %% ../../nbs/00_core/01_data.ipynb #fb0d675f
 @dataclass
@@ -263,6 +263,12 @@ def check_examples(examples, what:str="examples") -> list[dict]:
                                          f"got {type(bad).__name__} {bad!r:.60}")
     if any(len(e["input_ids"]) != len(e["labels"]) for e in examples): raise ValueError(f"{what}: input_ids and labels differ in length")
     return list(examples)
+
+def response_start(example:dict) -> int:
+    "Index of an example's first response token (its first label): `input_ids[:i]` is the prompt."
+    i = next((i for i, l in enumerate(example["labels"]) if l != -100), None)
+    if not i: raise ValueError("an example needs a prompt and a response (labels that are not -100)")
+    return i
 
 def pad_batch(examples:list[dict], pad_id:int) -> dict:
     "Right-pad a list of tokenized examples into `input_ids`, `attention_mask`, `labels` tensors."

@@ -40,13 +40,12 @@ class ChatServer:
         text = self.teacher.generate([body["messages"]], **gen)[0]
         lp = None
         if body.get("logprobs"):  # the answer's tokens, each with its log-prob and the top ones (chat format)
-            from distill_nb.core.teachers import token_texts
-            if self._texts is None: self._texts = token_texts(self.teacher.tokenizer)
             k = int(body.get("top_logprobs") or 0)
             sc = self.teacher.score([body["messages"]], [text or self.teacher.tokenizer.eos_token], k=k)[0]
-            top = lambda t: [{"token": self._texts[j], "logprob": w, "bytes": None} for j, w in
+            names = self._names()
+            top = lambda t: [{"token": names[j], "logprob": w, "bytes": None} for j, w in
                              zip(sc.topk.indices[t].tolist(), sc.topk.logprobs[t].tolist())] if k else []
-            lp = {"content": [{"token": self._texts[i], "logprob": v, "bytes": None, "top_logprobs": top(t)}
+            lp = {"content": [{"token": names[i], "logprob": v, "bytes": None, "top_logprobs": top(t)}
                               for t, (i, v) in enumerate(zip(sc.ids, sc.logprobs))]}
         return {"id": f"chatcmpl-{self.requests}", "object": "chat.completion", "created": int(time.time()),
                 "model": self.model_name,
@@ -54,20 +53,25 @@ class ChatServer:
                              "message": {"role": "assistant", "content": text}}],
                 "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0}}
 
-    def _logprob_entries(self, ids:list[int], start:int, k:int) -> dict:
-        "OpenAI-style `logprobs` of tokens `ids[start:]` (legacy completions format) from a white-box teacher."
+    def _names(self) -> list[str]:
+        "Each token's name as OpenAI-style servers send it (its text), made once."
         from distill_nb.core.teachers import token_texts
         if self._texts is None: self._texts = token_texts(self.teacher.tokenizer)
-        lp = torch.log_softmax(self.teacher.logits({"input_ids": torch.tensor([ids])})[0].float(), -1)
+        return self._texts
+
+    def _logprob_entries(self, ids:list[int], start:int, k:int) -> dict:
+        "OpenAI-style `logprobs` of tokens `ids[start:]` (legacy completions format) from the teacher's `score`."
+        names = self._names()
+        sc = self.teacher.score([ids[:1]], [ids[1:]], k=k)[0] if len(ids) > 1 else None  # entry t scores token t + 1
         out = {"tokens": [], "token_logprobs": [], "top_logprobs": [], "text_offset": []}
-        offset = sum(len(self._texts[t]) for t in ids[:start])
+        offset = sum(len(names[t]) for t in ids[:start])
         for i in range(start, len(ids)):
-            out["tokens"].append(self._texts[ids[i]]); out["text_offset"].append(offset)
-            offset += len(self._texts[ids[i]])
+            out["tokens"].append(names[ids[i]]); out["text_offset"].append(offset)
+            offset += len(names[ids[i]])
             if i == 0: out["token_logprobs"].append(None); out["top_logprobs"].append(None); continue
-            vals, idx = lp[i - 1].topk(k) if k else (torch.zeros(0), torch.zeros(0, dtype=torch.long))
-            out["token_logprobs"].append(lp[i - 1, ids[i]].item())
-            out["top_logprobs"].append({self._texts[j]: v for v, j in zip(vals.tolist(), idx.tolist())})
+            out["token_logprobs"].append(sc.logprobs[i - 1])
+            out["top_logprobs"].append({names[j]: v for j, v in zip(sc.topk.indices[i - 1].tolist(),
+                                                                      sc.topk.logprobs[i - 1].tolist())} if k else {})
         return out
 
     def _text_complete(self, body:dict) -> dict:

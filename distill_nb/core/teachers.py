@@ -151,8 +151,7 @@ def chat_ids(tokenizer, prompt, system:str|None=None) -> list[int]:
 def completion_ids(tokenizer, completion) -> list[int]:
     "A completion's token ids: a text is tokenized (no special tokens added), a list of ids kept as it is."
     if isinstance(completion, str): ids = tokenizer(completion, add_special_tokens=False)["input_ids"]
-    elif isinstance(completion, (list, tuple)) and all(isinstance(t, int) and not isinstance(t, bool) for t in completion):
-        ids = list(completion)
+    elif isinstance(completion, (list, tuple)) and (not completion or _is_ids(completion)): ids = list(completion)
     else: raise ValueError(f"a completion is a text or a list of token ids, got {completion!r:.60}")
     if not ids: raise ValueError("a completion to score has no tokens")
     return ids
@@ -238,16 +237,20 @@ class _TokenMap:
         if isinstance(name, str) and name.startswith("token_id:") and name[9:].isdigit(): return int(name[9:])
         return self.ids.get(name)
 
-def _topk_row(pairs, tmap, k:int) -> tuple[list[int], list[float], float, int]:
-    "(ids, log-probs, tail, unplaced) of one position from the server's (name, log-prob) pairs, padded to k."
-    ids, lps, unplaced = [], [], 0
+def _topk_row(pairs, tmap, k:int) -> tuple[list[int], list[float], float]:
+    "(ids, log-probs, tail) of one position from the server's (name, log-prob) pairs, padded to k."
+    ids, lps = [], []
     for name, lp in pairs:
         i = tmap(name)
-        if i is None or i in ids or lp is None or not math.isfinite(lp): unplaced += i is None; continue
+        if i is None or i in ids or lp is None or not math.isfinite(lp): continue  # unplaceable: its mass is tail
         ids.append(i); lps.append(min(float(lp), 0.0))
     ids, lps = ids[:k], lps[:k]
     tail = max(0.0, 1.0 - sum(math.exp(x) for x in lps))
-    return ids + [0]*(k - len(ids)), lps + [-math.inf]*(k - len(lps)), tail, unplaced
+    return ids + [0]*(k - len(ids)), lps + [-math.inf]*(k - len(lps)), tail
+
+def _topk_of(rows:list[tuple]) -> TopK:
+    "One `TopK` from `_topk_row`s."
+    return TopK(*(torch.tensor([r[f] for r in rows]) for f in range(3)))
 
 # %% ../../nbs/00_core/03_teachers.ipynb #62def50b
 _SECRET_IN_URL = re.compile(r"(?i)(://[^/@\s:]*:)[^@/\s]+@|([?&](?:api[_-]?key|key|token|access_token)=)[^&\s]+")
@@ -402,8 +405,7 @@ class APITeacher:
             pairs = [(t.get("token"), t.get("logprob")) for t in first.get("top_logprobs") or []]
             if not pairs: raise self._fail(f"sent no top_logprobs: {raw.text[:120]!r}")
             return _topk_row(pairs, tmap, k)
-        rows = self._map(bodies, parse, "chat", progress, "teacher top-k (API)")
-        return TopK(torch.tensor([r[0] for r in rows]), torch.tensor([r[1] for r in rows]), torch.tensor([r[2] for r in rows]))
+        return _topk_of(self._map(bodies, parse, "chat", progress, "teacher top-k (API)"))
 
     def score(self, prompts:list, completions:list, # texts or token-id lists, one per prompt
               k:int=0, system:str|None=None, progress:bool=False) -> list[Scored]:
@@ -448,9 +450,7 @@ class APITeacher:
             sel = range(end - n, end)
             if any(vals[j] is None for j in sel): raise self._fail("sent no log-prob for a completion token")
             top = None
-            if k:
-                rows = [_topk_row(list((tops[j] or {}).items()), tmap, k) for j in sel]
-                top = TopK(*(torch.tensor([r[f] for r in rows]) for f in range(3)))
+            if k: top = _topk_of([_topk_row(list((tops[j] or {}).items()), tmap, k) for j in sel])
             return Scored(ids, [float(vals[j]) for j in sel], top)
         # the server split the text differently: take its last tokens that spell the completion, and give each
         # of our tokens the summed log-prob of the server tokens ending inside it (exact for the text as a whole)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Callable
 import torch
 import torch.nn.functional as F
-from ..core.data import check_examples, pad_batch
+from ..core.data import check_examples, pad_batch, response_start
 from ..core.models import model_device, to_device
 from ..core.train import shard, train, unwrap, world
 from ..core.teachers import WhiteBoxError, require_white_box
@@ -17,8 +17,8 @@ from ..core.data import TopK
 from .divergences import forward_kl, DIVERGENCES, check_temperature
 
 # %% auto #0
-__all__ = ['vocab_size', 'check_pair', 'as_divergence', 'kd_loss', 'cache_topk', 'merge_topk', 'student_samples', 'ReplayBuffer',
-           'distill']
+__all__ = ['vocab_size', 'check_pair', 'as_divergence', 'kd_loss', 'cache_topk', 'merge_topk', 'sample_continuations',
+           'student_samples', 'ReplayBuffer', 'distill']
 
 # %% ../../nbs/02_distill/03_kd.ipynb #c80b5ca5
 def vocab_size(model) -> int:
@@ -74,11 +74,7 @@ def cache_topk(teacher, # white-box (every position), or served with log-probs (
 def _cache_scored(teacher, examples:list[dict], k:int) -> list[dict]:
     "A top-k cache from a teacher's `score` (a served teacher's `top_logprobs`): filled where KD trains, the positions\n"
     "before each response token; elsewhere all mass is 'unknown' (the tail), and the labels mask it out."
-    firsts = []
-    for e in examples:
-        first = next((i for i, l in enumerate(e["labels"]) if l != -100), None)
-        if first is None or first == 0: raise ValueError("every example needs a prompt and a response (labels) to cache")
-        firsts.append(first)
+    firsts = [response_start(e) for e in examples]
     scored = teacher.score([e["input_ids"][:f] for e, f in zip(examples, firsts)],
                            [e["input_ids"][f:] for e, f in zip(examples, firsts)], k=k)
     out = []
@@ -124,22 +120,24 @@ def merge_topk(caches:list[list[dict]], # `cache_topk` of the same examples by s
 
 # %% ../../nbs/02_distill/03_kd.ipynb #4587c989
 @torch.no_grad()
-def student_samples(student, examples:list[dict], pad_id:int, eos_id:int, max_new_tokens:int=64, temperature:float=1.0) -> list[dict]:
-    "New examples: each prompt of `examples` continued by the student's own sample, labels on the sample."
-    prompts = [e["input_ids"][:next(i for i, l in enumerate(e["labels"]) if l != -100)] for e in examples]
-    n = max(map(len, prompts))
-    d = model_device(student)
+def sample_continuations(student, prompts:list[list[int]], # token ids
+                         pad_id:int, eos_id:int, max_new_tokens:int=64, temperature:float=1.0,
+                         **gen) -> list[list[int]]: # more `generate` settings (e.g. top_k=0)
+    "One sampled continuation (token ids) of each prompt, ending at EOS (kept); the student's train mode is restored."
+    n, d = max(map(len, prompts)), model_device(student)
     ids = torch.tensor([[pad_id]*(n - len(p)) + p for p in prompts], device=d)  # left padding for generation
     attn = torch.tensor([[0]*(n - len(p)) + [1]*len(p) for p in prompts], device=d)
-    student.eval()
-    gen = student.generate(input_ids=ids, attention_mask=attn, do_sample=True, temperature=temperature, top_p=1.0,
-                           max_new_tokens=max_new_tokens, pad_token_id=pad_id, eos_token_id=eos_id)[:, n:].tolist()
-    out = []
-    for p, g in zip(prompts, gen):
-        g = g[:g.index(eos_id) + 1] if eos_id in g else g
-        g = g or [eos_id]
-        out.append({"input_ids": p + g, "labels": [-100]*len(p) + g})
-    return out
+    was = student.training; student.eval()
+    out = unwrap(student).generate(input_ids=ids, attention_mask=attn, do_sample=True, temperature=temperature, top_p=1.0,
+                                   max_new_tokens=max_new_tokens, pad_token_id=pad_id, eos_token_id=eos_id, **gen)
+    student.train(was)
+    return [(g[:g.index(eos_id) + 1] if eos_id in g else g) or [eos_id] for g in out[:, n:].tolist()]
+
+def student_samples(student, examples:list[dict], pad_id:int, eos_id:int, max_new_tokens:int=64, temperature:float=1.0) -> list[dict]:
+    "New examples: each prompt of `examples` continued by the student's own sample, labels on the sample."
+    prompts = [e["input_ids"][:response_start(e)] for e in examples]
+    samples = sample_continuations(student, prompts, pad_id, eos_id, max_new_tokens, temperature)
+    return [{"input_ids": p + g, "labels": [-100]*len(p) + g} for p, g in zip(prompts, samples)]
 
 # %% ../../nbs/02_distill/03_kd.ipynb #ebfa6d02
 class ReplayBuffer:

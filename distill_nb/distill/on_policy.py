@@ -9,26 +9,19 @@ import torch
 from ..core.data import pad_batch
 from ..core.models import model_device
 from ..core.teachers import chat_ids, check_prompts, teacher_name
-from ..core.train import train, unwrap
+from ..core.train import train
+from .kd import sample_continuations
 from .divergences import check_temperature
 
 # %% auto #0
 __all__ = ['sample_completions', 'token_logprobs', 'on_policy_distill']
 
 # %% ../../nbs/02_distill/06_on_policy.ipynb #f8d155a0
-@torch.no_grad()
 def sample_completions(student, tokenizer, prompts:list, max_new_tokens:int=32, temperature:float=1.0) -> tuple[list, list]:
-    "(prompt ids, completion ids) of one sample of the student per prompt; a completion ends at EOS (kept)."
+    "(prompt ids, completion ids) of one sample of the student per prompt, from its full distribution (no top-k)."
     ids = [chat_ids(tokenizer, p) for p in check_prompts(prompts)]
-    n, pad, eos, d = max(map(len, ids)), tokenizer.pad_token_id, tokenizer.eos_token_id, model_device(student)
-    x = torch.tensor([[pad]*(n - len(p)) + p for p in ids], device=d)      # left padding for generation
-    attn = torch.tensor([[0]*(n - len(p)) + [1]*len(p) for p in ids], device=d)
-    was = student.training; student.eval()
-    out = unwrap(student).generate(input_ids=x, attention_mask=attn, do_sample=True, temperature=temperature, top_p=1.0,
-                                   top_k=0, max_new_tokens=max_new_tokens, pad_token_id=pad, eos_token_id=eos)[:, n:].tolist()
-    student.train(was)
-    cut = lambda g: (g[:g.index(eos) + 1] if eos in g else g) or [eos]
-    return ids, [cut(g) for g in out]
+    return ids, sample_continuations(student, ids, tokenizer.pad_token_id, tokenizer.eos_token_id, max_new_tokens,
+                                     temperature, top_k=0)
 
 def token_logprobs(model, prompt_ids:list, completion_ids:list) -> tuple[torch.Tensor, torch.Tensor]:
     "(B, n) log q of each completion token under `model` (with gradients) and the (B, n) mask of real tokens."

@@ -63,12 +63,12 @@ PREFER_LETTER = "Question: {q}\n\nAnswer A: {a}\n\nAnswer B: {b}\n\nWhich answer
 @torch.no_grad()
 def teacher_scores(teacher, prompts:list[str], answers:list[str], batch_size:int=8) -> torch.Tensor:
     "(N,) mean log p_T(answer | prompt) per token, from a white-box teacher or any with `score` (served log-probs)."
-    from distill_nb.core.data import tokenize_chat, pad_batch
+    from distill_nb.core.data import tokenize_chat, pad_batch, response_start
     from distill_nb.distill.sft import sequence_logprobs
     recs = [Record(id=str(i), instruction=q, output=a or " ") for i, (q, a) in enumerate(zip(prompts, answers))]
     ex = tokenize_chat(recs, teacher.tokenizer, max_len=512)
     if not isinstance(getattr(teacher, "model", None), torch.nn.Module):  # llama.cpp or served: the same tokens, scored
-        first = [e["labels"].index(next(l for l in e["labels"] if l != -100)) for e in ex]
+        first = [response_start(e) for e in ex]
         scored = teacher.score([e["input_ids"][:f] for e, f in zip(ex, first)], [e["input_ids"][f:] for e, f in zip(ex, first)])
         if (bad := next((i for i, s in enumerate(scored) if s.scored < len(s)), None)) is not None:
             raise ValueError(f"the served judge could not score answer {bad} whole (not valid UTF-8, or its tokens "
