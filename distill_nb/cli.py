@@ -132,8 +132,10 @@ def _fraction(s):
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="distill_nb", description="Knowledge distillation of LLMs, as literate notebooks.")
     sub = p.add_subparsers(dest="command", required=True)
-    d = sub.add_parser("demo", help="label → shrink → distill → evaluate on the embedded SmolLM2 teacher")
+    d = sub.add_parser("demo", help="label → shrink → distill → evaluate (default teacher: the embedded SmolLM2)")
     d.add_argument("--quick", action="store_true", help="a ~1 minute run (12 seeds, 4 steps)")
+    d.add_argument("--teacher", default="smollm2-135m",
+                   help="a rung of the teacher ladder (smollm2-135m, qwen2.5-coder-0.5b, …), a hub id or a folder")
     d.add_argument("--out", default="demo_out", help="output folder (labels_<N>tok.jsonl, report.json, loss.png)")
     d.add_argument("--seed-set", default="basics", help="a shipped seed set name or a .jsonl path")
     d.add_argument("--keep", type=_positive(int), help="student layers (default: 16 of 30)")
@@ -154,7 +156,9 @@ def main(argv:list[str]|None=None):
     args = parser().parse_args(argv)
     try:
         if args.command == "demo":
-            run_demo(args.out, quick=args.quick, seed_set=args.seed_set, keep=args.keep, steps=args.steps,
+            from distill_nb.core.ladder import load_teacher
+            teacher = None if args.teacher == "smollm2-135m" else load_teacher(args.teacher)
+            run_demo(args.out, quick=args.quick, teacher=teacher, seed_set=args.seed_set, keep=args.keep, steps=args.steps,
                      batch_size=args.batch_size, lr=args.lr, alpha_ce=args.alpha_ce, temperature=args.temperature, divergence=args.divergence,
                      held_out=args.held_out, max_new_tokens=args.max_new_tokens)
         elif args.command == "docs":

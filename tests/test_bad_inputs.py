@@ -8,7 +8,10 @@ import torch
 
 from distill_nb.core.data import JsonlStore, Record, check_examples, fill, load_seed, pad_batch, tokenize_chat
 from distill_nb.core.models import shrink, tiny_lm, tiny_tokenizer
-from distill_nb.core.teachers import APITeacher, HFTeacher, WhiteBoxError, as_messages
+from distill_nb.core.teachers import APITeacher, HFTeacher, Scored, WhiteBoxError, as_messages
+from distill_nb.core.ladder import fake_rung, load_teacher, teacher_file
+from distill_nb.distill.cross_tokenizer import cross_tokenizer_cache, cross_tokenizer_distill, uld_distance
+from distill_nb.evaluate.tasks import answer_accuracy, final_number, word_problems
 from distill_nb.distill.chunked import chunked_kd_loss
 from distill_nb.core.data import TopK
 from distill_nb.distill.divergences import forward_kl, js_divergence, reverse_kl, skew_kl
@@ -174,6 +177,19 @@ CASES = {
     "mrr of nothing":              (lambda p: mrr([]), ValueError, "no ranks"),
     "dialogue 0 turns":            (lambda p: dialogues(ECHO, ["hi"], turns=0), ValueError, "turns must be >= 1"),
     "critique no principles":      (lambda p: critique_revise(ECHO, [REC], principles=[]), ValueError, "needs at least one principle"),
+    "rung unknown":                (lambda p: teacher_file("gpt-5", folder=p), ValueError, "the ladder has smollm2-135m"),
+    "teacher unknown":             (lambda p: load_teacher("nonsense"), ValueError, "unknown teacher 'nonsense'"),
+    "teacher backend":             (lambda p: load_teacher(backend="vllm"), ValueError, "backend must be 'hf' or 'llamacpp'"),
+    "teacher gguf missing":        (lambda p: load_teacher(p/"none.gguf"), FileNotFoundError, "GGUF file not found"),
+    "llamacpp needs gguf":         (lambda p: load_teacher("owner/model", backend="llamacpp"), ValueError, "needs a rung or a .gguf file"),
+    "part unreachable":            (lambda p: teacher_file(fake_rung(p/"idx"), p/"c", find_links=p/"none", progress=False), ConnectionError, "could not download fake-teacher-part1"),
+    "word problems split":         (lambda p: word_problems("dev"), ValueError, "split must be 'train' or 'test'"),
+    "answers vs problems":         (lambda p: answer_accuracy(["1"], []), ValueError, "1 answers for 0 problems"),
+    "final number not text":       (lambda p: final_number(42), TypeError, "text must be a string"),
+    "uld widths":                  (lambda p: uld_distance(torch.ones(2, 3), torch.ones(3, 3)), ValueError, "cover different positions"),
+    "cross cache no top-k":        (lambda p: cross_tokenizer_cache(EX, TOK, TOK, [Scored([1], [0.0])]), ValueError, "need a top-k"),
+    "cross cache count":           (lambda p: cross_tokenizer_cache(EX, TOK, TOK, []), ValueError, "0 teacher scores for 1 examples"),
+    "cross distill uncached":      (lambda p: cross_tokenizer_distill(tiny_lm(), TOK, EX, torch.arange(259)), ValueError, "need a `cross` entry"),
 }
 
 def _write(folder, text, encoding="utf-8"):

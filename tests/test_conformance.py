@@ -115,3 +115,36 @@ def test_dpo_sigmoid_and_sft_match_trl(beta, sft_weight):
     b = _value_and_grad(lambda lp: _trl_dpo(lp * mask, ref * mask, mask, beta, sft_weight), logps)
     torch.testing.assert_close(a[0], b[0].to(a[0].dtype))
     torch.testing.assert_close(a[1], b[1])
+
+
+# --- cross-tokenizer KD against TRL's GOLD (ULDLoss) ---
+trl_gold = pytest.importorskip("trl.experimental.gold.gold_trainer")
+from distill_nb.distill.cross_tokenizer import align_tokens, uld_distance
+
+def _uld_config(**kw):
+    c = dict(uld_crossentropy_weight=0.0, uld_distillation_weight=1.0, uld_student_temperature=1.0,
+             uld_teacher_temperature=1.0, uld_skip_student_eos=False, uld_skip_teacher_eos=False,
+             use_extended_uld=False, uld_token_merge_strategy="observed")
+    return types.SimpleNamespace(**{**c, **kw})
+
+@pytest.mark.parametrize("seed", range(5))
+def test_byte_alignment_matches_trl(seed):
+    "Two random tokenizations of one 60-byte text: the same groups as TRL's byte-offset walk."
+    g = torch.Generator().manual_seed(seed)
+    def cuts(): return sorted(set(torch.randint(1, 60, (15,), generator=g).tolist()) | {60})
+    s_ends, t_ends = cuts(), cuts()
+    offsets = lambda ends: [[a, b] for a, b in zip([0] + ends[:-1], ends)]
+    theirs = trl_gold.ULDLoss._align_by_byte_offsets(offsets(s_ends), offsets(t_ends))
+    assert [tuple(x) for x in zip(*theirs)] == align_tokens(s_ends, t_ends)
+
+@pytest.mark.parametrize("vs, vt", [(50, 50), (40, 70)])
+def test_uld_distance_matches_trl(vs, vt):
+    "ULD's sorted-probability L1, same-length answers, different vocabularies: TRL's value and gradient."
+    g = torch.Generator().manual_seed(0)
+    s, t = torch.randn(2, 6, vs, generator=g, dtype=torch.float64), torch.randn(2, 6, vt, generator=g, dtype=torch.float64)
+    labels = torch.zeros(2, 6, dtype=torch.long)
+    ids_s, ids_t = torch.randint(0, vs, (2, 6), generator=g), torch.randint(0, vt, (2, 6), generator=g)
+    trl_loss = trl_gold.ULDLoss(_uld_config())
+    theirs = _value_and_grad(lambda x: trl_loss(x, t, labels, labels, ids_s, ids_t), s)
+    ours = _value_and_grad(lambda x: uld_distance(x.softmax(-1).flatten(0, 1), t.softmax(-1).flatten(0, 1)), s)
+    torch.testing.assert_close(ours[0], theirs[0]); torch.testing.assert_close(ours[1], theirs[1])
