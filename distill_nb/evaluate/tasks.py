@@ -129,9 +129,11 @@ ASK = (" Solve it step by step in a few short lines (plain text, no LaTeX), then
 
 # %% ../../nbs/07_evaluate/02_tasks.ipynb #01298022
 def _check_steps(steps:list[str], answer:int) -> bool:
+    "Each step's arithmetic holds (a division must come out whole) and the last step gives the answer."
+    from distill_nb.skills.agent import calculator  # the project's safe evaluator: no eval of strings
     for s in steps:
-        lhs, rhs = s.replace("×", "*").replace("÷", "//").replace("−", "-").split("=")
-        if eval(lhs, {"__builtins__": {}}) != int(rhs): return False
+        lhs, rhs = s.replace("×", "*").replace("÷", "/").replace("−", "-").split("=")
+        if calculator(lhs) != rhs.strip(): return False
     return int(steps[-1].split("=")[1]) == answer
 
 # %% ../../nbs/07_evaluate/02_tasks.ipynb #23ed16db
@@ -170,11 +172,14 @@ def final_number(text:str) -> float|None:
     return float(found[-1].replace(",", ""))
 
 # %% ../../nbs/07_evaluate/02_tasks.ipynb #2ee76bd8
-def answer_accuracy(answers:list[str], problems:list[Record]) -> float:
-    "Fraction of `answers` whose `final_number` equals the problem's `meta['answer']`."
+def _check_answers(answers:list, problems:list):
     if len(answers) != len(problems):
         raise ValueError(f"{len(answers)} answers for {len(problems)} problems")
     if not problems: raise ValueError("no problems to score")
+
+def answer_accuracy(answers:list[str], problems:list[Record]) -> float:
+    "Fraction of `answers` whose `final_number` equals the problem's `meta['answer']`."
+    _check_answers(answers, problems)
     right = [final_number(a) == p.meta["answer"] for a, p in zip(answers, problems)]
     return sum(right) / len(problems)
 
@@ -202,9 +207,7 @@ def humaneval_program(problem:dict, answer:str) -> str:
 def pass_at_1(answers:list[str], problems:list[dict], timeout:float=10.0) -> float:
     "Executed pass@1: the fraction of answers whose program passes its problem's tests (sandboxed)."
     from distill_nb.skills.nlp import run_tests
-    if len(answers) != len(problems):
-        raise ValueError(f"{len(answers)} answers for {len(problems)} problems")
-    if not problems: raise ValueError("no problems to score")
+    _check_answers(answers, problems)
     passed = [run_tests(humaneval_program(p, a), [p["test"] + f"\ncheck({p['entry_point']})\n"],
                         timeout=timeout)[0] for a, p in zip(answers, problems)]
     return sum(passed) / len(problems)
