@@ -4,6 +4,7 @@
 
 # %% ../../nbs/02_distill/07_cross_tokenizer.ipynb #e20a18bb
 from __future__ import annotations
+from itertools import accumulate
 import torch
 import torch.nn.functional as F
 from ..core.data import check_examples, pad_batch, response_start
@@ -45,12 +46,9 @@ def vocab_overlap(student_tokenizer, teacher_tokenizer) -> torch.Tensor:
     return torch.tensor([first.get(b, -1) if b else -1 for b in token_bytes(teacher_tokenizer)])
 
 # %% ../../nbs/02_distill/07_cross_tokenizer.ipynb #60338673
-def byte_ends(tokenizer, ids:list[int], table:list[bytes]|None=None) -> list[int]:
-    "Where each token ends, in bytes from the start of the text (`table`: `token_bytes(tokenizer)`)."
-    table = table if table is not None else token_bytes(tokenizer)
-    ends, n = [], 0
-    for i in ids: n += len(table[i]); ends.append(n)
-    return ends
+def byte_ends(table:list[bytes], ids:list[int]) -> list[int]:
+    "Where each token of `ids` ends, in bytes from the start of their text (`table`: `token_bytes`)."
+    return list(accumulate(len(table[i]) for i in ids))
 
 # %% ../../nbs/02_distill/07_cross_tokenizer.ipynb #bdc94af6
 def align_tokens(student_ends:list[int], teacher_ends:list[int]) -> list[tuple[list, list]]:
@@ -93,8 +91,8 @@ def cross_tokenizer_cache(examples:list[dict], # the student's tokenized chats (
     out = []
     for e, sc in zip(examples, scores):
         r0 = response_start(e)
-        s_ends = byte_ends(None, e["input_ids"][r0:], s_table)
-        groups = align_tokens(s_ends, byte_ends(None, sc.ids[:sc.scored], t_table))
+        s_ends = byte_ends(s_table, e["input_ids"][r0:])
+        groups = align_tokens(s_ends, byte_ends(t_table, sc.ids[:sc.scored]))
         if not groups:
             raise ValueError(f"example {e.get('id', '?')}: the student's response and the teacher's "
                              "scored text share no byte boundary (different texts?)")
