@@ -25,7 +25,6 @@ from pathlib import Path
 import torch
 from distill_nb.core.data import JsonlStore, Record, TopK, tokenize_chat
 from distill_nb.core.ladder import load_teacher
-from distill_nb.core.llamacpp import gguf_tokenizer
 from distill_nb.core.teachers import HFTeacher, Scored
 from distill_nb.distill.cross_tokenizer import cross_tokenizer_cache, cross_tokenizer_distill, vocab_overlap
 from distill_nb.elicit.labeling import label
@@ -40,7 +39,7 @@ def pick(problems, n, seed=0):
     return out[:n]
 
 def answers_of(teacher, problems, store, max_new_tokens):
-    "The teacher's greedy answers, appended to `store`; {problem id: answer}."
+    "The teacher's greedy answers to `problems` (in their order), appended to `store` as written."
     got = label(teacher, problems, store=store, max_new_tokens=max_new_tokens, batch_size=4).records
     by_q = {r.instruction: r.output for r in got}
     return [by_q.get(p.instruction, "") for p in problems]
@@ -94,18 +93,16 @@ def main():
     scores = teacher_scores(teacher, train, train_answers, out/"teacher_topk.jsonl", a.k)
     print(f"teacher top-{a.k} of its {len(scores)} train answers cached; {time.time() - t0:.0f} s so far", flush=True)
     if a.stage == "label": return
-    teacher_tps, teacher_name_ = tokens_per_second(teacher, test[:4]), teacher.name
+    teacher_tps, teacher_name_, teacher_tok = tokens_per_second(teacher, test[:4]), teacher.name, teacher.tokenizer
     del teacher
 
     base = load_teacher("smollm2-135m")
     tok = base.tokenizer
     recs = [Record(q.id, q.instruction, output=t) for q, t in zip(train, train_answers) if t.strip()]
     ex = tokenize_chat(recs, tok, max_len=a.max_len)
-    from distill_nb.core.ladder import teacher_file
-    overlap = vocab_overlap(tok, gguf_tokenizer(teacher_file(a.teacher)))
-    cached = cross_tokenizer_cache(ex, tok, gguf_tokenizer(teacher_file(a.teacher)), [scores[r.id] for r in recs])
+    overlap = vocab_overlap(tok, teacher_tok)
+    cached = cross_tokenizer_cache(ex, tok, teacher_tok, [scores[r.id] for r in recs])
     keep = {q.id for q, ok in zip(train, right) if ok}
-    rows = {"student before": (base.model, None)}
     seen = {q.id for q in train}
     in_dist = pick([q for q in word_problems("train") if q.id not in seen], a.in_dist, seed=1)
     gold = tokenize_chat([Record(q.id, q.instruction, output=q.output) for q in train], tok, max_len=a.max_len)
