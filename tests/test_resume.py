@@ -127,3 +127,19 @@ def test_two_writers_never_store_an_id_twice(tmp_path):
     ids = [json.loads(l)["id"] for l in path.read_text().splitlines()]
     assert sorted(ids) == [f"item-{i:03d}" for i in range(30)]  # every id once, whoever wrote it
     assert len(JsonlStore(path)) == 30
+
+def test_an_add_that_writes_nothing_keeps_its_place(tmp_path, monkeypatch):
+    # another writer appends between this writer's open and its lock; an add that then writes nothing must not
+    # step back to where the file ended at the open (its next add would read those lines again: "repeats id")
+    import fcntl
+    path = tmp_path/"shared.jsonl"
+    mine, other = JsonlStore(path), JsonlStore(path)
+    real, once = fcntl.flock, []
+    def flock(f, op):
+        if op == fcntl.LOCK_EX and not once:
+            once.append(True); other.add(Record(id="x", instruction="q"))
+        return real(f, op)
+    monkeypatch.setattr(fcntl, "flock", flock)
+    assert mine.add(Record(id="x", instruction="q"), skip_existing=True) == 0
+    assert mine.add(Record(id="y", instruction="q")) == 1
+    assert [r.id for r in JsonlStore(path)] == ["x", "y"]

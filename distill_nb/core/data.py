@@ -109,11 +109,13 @@ class JsonlStore:
         with self._locked() as f:  # another process may have added some of these ids meanwhile
             if (dup := [r.id for r, _ in lines if r.id in self.ids]) and not skip_existing:
                 raise ValueError(f"id {dup[0]!r} is already in {self.path}")
-            new = [(r, l) for r, l in lines if r.id not in self.ids]
-            for r, l in new:
-                f.write(l.encode("utf-8")); f.flush()
+            new = [(r, l.encode("utf-8")) for r, l in lines if r.id not in self.ids]
+            for r, b in new:
+                f.write(b); f.flush()
                 self.ids.add(r.id); self.settings[r.id] = r.meta.get("settings")
-            self._offset = f.tell(); self._line_no += len(new)
+            # caught up under the lock, so these lines follow at once; not f.tell(): with nothing written it is
+            # where the file ended when it was opened, before the lock, and lines read since would be read again
+            self._offset += sum(len(b) for _, b in new); self._line_no += len(new)
         return len(new)
 
     def to_dataset(self):
