@@ -13,6 +13,7 @@ from distill_nb.core.ladder import fake_rung, load_teacher, teacher_file
 from distill_nb.distill.cross_tokenizer import cross_tokenizer_cache, cross_tokenizer_distill, uld_distance
 from distill_nb.evaluate.tasks import answer_accuracy, final_number, word_problems
 from distill_nb.distill.chunked import chunked_kd_loss
+from distill_nb.classic.prune import layer_importance, neuron_importance, prune_depth, prune_width
 from distill_nb.core.data import TopK
 from distill_nb.distill.divergences import forward_kl, js_divergence, reverse_kl, skew_kl
 from distill_nb.distill.kd import cache_topk, distill, kd_loss
@@ -190,6 +191,10 @@ CASES = {
     "cross cache no top-k":        (lambda p: cross_tokenizer_cache(EX, TOK, TOK, [Scored([1], [0.0])]), ValueError, "need a top-k"),
     "cross cache count":           (lambda p: cross_tokenizer_cache(EX, TOK, TOK, []), ValueError, "0 teacher scores for 1 examples"),
     "cross distill uncached":      (lambda p: cross_tokenizer_distill(tiny_lm(), TOK, EX, torch.arange(259)), ValueError, "need a `cross` entry"),
+    "importance no calibration":   (lambda p: layer_importance(tiny_lm(), []), ValueError, "calibration needs at least one example"),
+    "neurons no calibration":      (lambda p: neuron_importance(tiny_lm(), []), ValueError, "calibration needs at least one example"),
+    "prune depth to zero":         (lambda p: prune_depth(tiny_lm(), 0, torch.ones(2)), ValueError, "k must be in 1..2"),
+    "prune width shape":           (lambda p: prune_width(tiny_lm(), 8, torch.ones(2, 8)), ValueError, "the MLPs (2, 64)"),
 }
 
 def _write(folder, text, encoding="utf-8"):

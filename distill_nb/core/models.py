@@ -13,7 +13,7 @@ from transformers import AutoModelForCausalLM, AutoTokenizer, LlamaConfig, Llama
 # %% auto #0
 __all__ = ['DEFAULT_TEACHER_GGUF', 'CHAT_TEMPLATE', 'cache_dir', 'prepare_tokenizer', 'gguf_cache_path', 'pick_device',
            'pick_dtype', 'model_device', 'to_device', 'load_causal_lm', 'default_teacher_path', 'tiny_tokenizer',
-           'tiny_lm', 'count_params', 'size_on_disk', 'shrink', 'lora']
+           'tiny_lm', 'count_params', 'size_on_disk', 'end_layers', 'shrink', 'lora']
 
 # %% ../../nbs/00_core/00_models.ipynb #9dd61405
 def cache_dir() -> Path:
@@ -147,11 +147,12 @@ def size_on_disk(model:nn.Module) -> int:
         model.save_pretrained(d)
         return sum(f.stat().st_size for f in Path(d).rglob("*.safetensors"))
 
-# %% ../../nbs/00_core/00_models.ipynb #6ec2ebf8
-def _keep_ends(n:int, k:int) -> list[int]:
-    "Indices of the first ⌈k/2⌉ and last ⌊k/2⌋ of `n` layers."
+# %% ../../nbs/00_core/00_models.ipynb #73c677a7
+def end_layers(n:int, k:int) -> list[int]:
+    "The blocks `shrink(model, k)` keeps of `n`: the first ⌈k/2⌉ and the last ⌊k/2⌋."
     return list(range((k+1)//2)) + list(range(n - k//2, n))
 
+# %% ../../nbs/00_core/00_models.ipynb #6ec2ebf8
 def shrink(model:nn.Module, # a decoder-only `transformers` model (Llama family and alike)
            keep:int|list[int]|None=None, # how many layers (the first and last ones), or which; default half
           ) -> nn.Module:
@@ -159,7 +160,7 @@ def shrink(model:nn.Module, # a decoder-only `transformers` model (Llama family 
     layers = model.model.layers
     n = len(layers)
     if keep is None: keep = n // 2
-    idx = _keep_ends(n, keep) if isinstance(keep, int) else list(keep)
+    idx = end_layers(n, keep) if isinstance(keep, int) else list(keep)
     if not idx or len(set(idx)) != len(idx) or any(not 0 <= i < n for i in idx):
         raise ValueError(f"keep must name distinct layers in 0..{n-1} (or be a count 1..{n}), got {keep}")
     student = copy.deepcopy(model)
