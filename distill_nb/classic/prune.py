@@ -52,6 +52,10 @@ def layer_importance(model, # a decoder-only `transformers` model (Llama family 
     return total / n
 
 # %% ../../nbs/05_classic/04_prune.ipynb #2d69362f
+def _most_important(importance:torch.Tensor, k:int) -> list[int]:
+    "The `k` blocks with the largest importance, in their order in the model."
+    return sorted(importance.topk(k).indices.tolist())
+
 def prune_depth(model, k:int, # blocks to keep
                 importance:torch.Tensor) -> nn.Module:
     "A copy of `model` with its `k` most important blocks (`layer_importance`), in their order."
@@ -59,7 +63,7 @@ def prune_depth(model, k:int, # blocks to keep
     if len(importance) != n:
         raise ValueError(f"importance has {len(importance)} entries for {n} blocks")
     if not 1 <= k <= n: raise ValueError(f"k must be in 1..{n}, got {k}")
-    return shrink(model, keep=sorted(importance.topk(k).indices.tolist()))
+    return shrink(model, keep=_most_important(importance, k))
 
 # %% ../../nbs/05_classic/04_prune.ipynb #024a3f7e
 @torch.no_grad()
@@ -134,7 +138,7 @@ def prune_then_distil(teacher, # a white-box `HFTeacher`: the model cut, and the
     def cut(how, k):  # the student, and what it kept: its blocks, or its MLP neurons per block
         if how == CUTS[0]: return shrink(model, keep=k), end_layers(n, k)
         if how == CUTS[1]:
-            return prune_depth(model, k, depth_imp), sorted(depth_imp.topk(k).indices.tolist())
+            return prune_depth(model, k, depth_imp), _most_important(depth_imp, k)
         keep = cfg.intermediate_size - round((n - k) * per_block / per_neuron)
         if keep < 1: raise ValueError(f"no width cut has the parameters of {k} of {n} blocks: "
                                       "too few MLP neurons")

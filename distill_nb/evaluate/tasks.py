@@ -216,10 +216,12 @@ def pass_at_1(answers:list[str], problems:list[dict], timeout:float=10.0) -> flo
 def champ() -> list[Record]:
     "CHAMP's problems whose answer is one number (79 of 270), as `Record`s scored by `answer_accuracy`."
     if (folder := package_dir("champ_dataset")) is None:
-        raise ModuleNotFoundError("CHAMP ships in the PyPI package champ-dataset: pip install champ-dataset==1.0.0")
+        raise ModuleNotFoundError("CHAMP ships in the PyPI package champ-dataset: "
+                                  "pip install champ-dataset==1.0.0")
     problems = json.loads((folder/"dataset_files"/"v0.json").read_text(encoding="utf-8"))["problems"]
     one_number = re.compile(r"-?\d+(?:\.\d+)?")
+    answers = [(p, p["_answer"].strip().rstrip(".")) for p in problems.values()]
     return [Record(id=p["identifier"], instruction=p["_text"] + ASK, output=p["_answer"],
-                   meta={"answer": float(p["_answer"].strip().rstrip(".")), "category": p["category"],
+                   meta={"answer": float(a), "category": p["category"],
                          "source": "CHAMP v0 (Mao et al., 2024; MIT)"})
-            for p in problems.values() if one_number.fullmatch(p["_answer"].strip().rstrip("."))]
+            for p, a in answers if one_number.fullmatch(a)]
