@@ -9,16 +9,20 @@ trained with the same steps, batch and learning rate on the same teacher text:
 - SeqKD: SFT on every teacher answer (Kim & Rush 2016);
 - distilling step-by-step: SFT on the teacher's rationales whose final answer is right (Hsieh et al. 2023);
 - cross-tokenizer logit KD: SeqKD's cross-entropy plus GOLD/ULD on the teacher's top-k (different vocabularies);
+- both: cross-tokenizer logit KD on the correct rationales only;
 - a reference without any teacher: SFT on the generator's own worked answers (the format the task wants);
 - the teacher itself.
 
-Scored on the held-out templates 13–16 and, in-distribution, on unseen problems of templates 1–12.
+Scored on the held-out templates 13–16, in-distribution on unseen problems of templates 1–12, and — to see
+what distilling arithmetic does to the rest — on HumanEval (executed pass@1, sandboxed) and CHAMP (competition
+maths, one-number answers), a spread sample of each (`--humaneval`, `--champ`).
 
 Teacher text is appended to JSONL in --out as it is written, so a rerun resumes.
 
-    python benchmarks/teacher_ladder.py [--train 120] [--test 48] [--steps 40] [--out benchmarks/out/ladder]
+    python benchmarks/teacher_ladder.py [--train 120] [--test 48] [--steps 40] [--humaneval 20] [--champ 20]
+                                        [--out benchmarks/out/ladder]
 
-On 2 CPU cores: teacher labelling 39 min and scoring 6 min once (resumed on a rerun), then 25 min.
+On 2 CPU cores: teacher labelling 39 min and scoring 6 min once (resumed on a rerun), then about 40 min.
 """
 import argparse, copy, json, random, time
 from pathlib import Path
@@ -28,7 +32,7 @@ from distill_nb.core.ladder import load_teacher
 from distill_nb.core.teachers import HFTeacher, Scored
 from distill_nb.distill.cross_tokenizer import cross_tokenizer_cache, cross_tokenizer_distill, vocab_overlap
 from distill_nb.elicit.labeling import label
-from distill_nb.evaluate.tasks import answer_accuracy, final_number, word_problems
+from distill_nb.evaluate.tasks import answer_accuracy, champ, final_number, humaneval, pass_at_1, word_problems
 
 def pick(problems, n, seed=0):
     "n problems spread evenly over the templates, in a fixed shuffled order."
@@ -76,11 +80,15 @@ def main():
     p.add_argument("--lr", type=float, default=1e-4); p.add_argument("--max-new", type=int, default=256)
     p.add_argument("--stage", choices=["label", "all"], default="all")
     p.add_argument("--in-dist", type=int, default=32); p.add_argument("--k", type=int, default=20); p.add_argument("--max-len", type=int, default=384)
+    p.add_argument("--humaneval", type=int, default=20); p.add_argument("--champ", type=int, default=20)
     p.add_argument("--out", default="benchmarks/out/ladder")
     a = p.parse_args()
     out = Path(a.out); out.mkdir(parents=True, exist_ok=True)
     t0 = time.time()
     train, test = pick(word_problems("train"), a.train), pick(word_problems("test"), a.test)
+    he = humaneval(); code_set = he[::len(he) // a.humaneval][:a.humaneval]
+    ch = champ(); champ_set = ch[::len(ch) // a.champ][:a.champ]
+    code_q = [Record(p["task_id"], p["prompt"]) for p in code_set]   # the prompt as the user's message
     teacher = load_teacher(a.teacher, backend=a.backend)
     t_label = time.time()
     test_answers = answers_of(teacher, test, JsonlStore(out/"teacher_test.jsonl"), a.max_new)
@@ -92,6 +100,12 @@ def main():
           flush=True)
     scores = teacher_scores(teacher, train, train_answers, out/"teacher_topk.jsonl", a.k)
     print(f"teacher top-{a.k} of its {len(scores)} train answers cached; {time.time() - t0:.0f} s so far", flush=True)
+    teacher_code = pass_at_1(answers_of(teacher, code_q, JsonlStore(out/"teacher_humaneval.jsonl"), a.max_new),
+                             code_set)
+    teacher_champ = answer_accuracy(answers_of(teacher, champ_set, JsonlStore(out/"teacher_champ.jsonl"), a.max_new),
+                                    champ_set)
+    print(f"teacher: HumanEval pass@1 {teacher_code:.1%} of {len(code_set)}, CHAMP {teacher_champ:.1%} of "
+          f"{len(champ_set)}", flush=True)
     if a.stage == "label": return
     teacher_tps, teacher_name_, teacher_tok = tokens_per_second(teacher, test[:4]), teacher.name, teacher.tokenizer
     del teacher
@@ -109,20 +123,24 @@ def main():
     plans = {"SeqKD (SFT on every teacher answer)": (cached, 0.0),
              "step-by-step (SFT on correct rationales)": ([e for e in cached if e["id"] in keep], 0.0),
              "cross-tokenizer logit KD (CE + GOLD)": (cached, 1.0),
+             "both: CE + GOLD on correct rationales": ([e for e in cached if e["id"] in keep], 1.0),
              "reference, no teacher: SFT on the generator's worked answers": (gold, 0.0)}
     results = {}
     def evaluate(name, model):
         t1 = time.time()
-        both = test + in_dist
+        both = test + in_dist + code_q + champ_set
         answers = HFTeacher(model, tok, batch_size=16).generate([q.instruction for q in both],
                                                                 max_new_tokens=a.max_new)
-        acc, acc_in = answer_accuracy(answers[:len(test)], test), answer_accuracy(answers[len(test):], in_dist)
-        results[name] = {"accuracy": acc, "in_dist": acc_in, "eval_s": time.time() - t1,
-                         "tokens/s": tokens_per_second(HFTeacher(model, tok), test[:4])}
+        n1, n2, n3 = len(test), len(test) + len(in_dist), len(test) + len(in_dist) + len(code_q)
+        r = results[name] = {"accuracy": answer_accuracy(answers[:n1], test),
+                             "in_dist": answer_accuracy(answers[n1:n2], in_dist),
+                             "humaneval": pass_at_1(answers[n2:n3], code_set),
+                             "champ": answer_accuracy(answers[n3:], champ_set), "eval_s": time.time() - t1,
+                             "tokens/s": tokens_per_second(HFTeacher(model, tok), test[:4])}
         with open(out/"students.jsonl", "a") as f:
-            f.write(json.dumps({"row": name, "accuracy": acc, "in_dist": acc_in, "answers": answers}) + "\n")
-        print(f"  {name}: {acc:.1%} held-out, {acc_in:.1%} in-distribution "
-              f"({results[name]['eval_s']:.0f} s to evaluate)", flush=True)
+            f.write(json.dumps({"row": name, **r, "answers": answers}) + "\n")
+        print(f"  {name}: {r['accuracy']:.1%} held-out, {r['in_dist']:.1%} in-distribution, HumanEval "
+              f"{r['humaneval']:.1%}, CHAMP {r['champ']:.1%} ({r['eval_s']:.0f} s to evaluate)", flush=True)
     evaluate("student before", base.model)
     for name, (examples, kd) in plans.items():
         if not examples:
@@ -138,15 +156,16 @@ def main():
     start, top = results["student before"]["accuracy"], teacher_acc
     print(f"\nteacher {a.teacher} ({a.backend}) → student SmolLM2-135M-Instruct; {len(train)} train problems "
           f"(templates 1–12), {len(test)} held-out (templates 13–16); {a.steps} steps × batch {a.batch}, lr {a.lr}, "
-          f"seed 0; greedy, {a.max_new} new tokens; {time.time() - t0:.0f} s on {torch.get_num_threads()} threads\n")
+          f"seed 0; greedy, {a.max_new} new tokens; HumanEval {len(code_set)} and CHAMP {len(champ_set)} problems; "
+          f"{time.time() - t0:.0f} s on {torch.get_num_threads()} threads\n")
     print("| row | held-out accuracy (templates 13–16) | gain over start | gap to teacher closed | "
-          "in-distribution accuracy (templates 1–12, unseen numbers) | tokens/s |")
-    print("|---|---|---|---|---|---|")
+          "in-distribution accuracy (templates 1–12, unseen numbers) | HumanEval pass@1 | CHAMP | tokens/s |")
+    print("|---|---|---|---|---|---|---|---|")
     for name, r in results.items():
         gap = (r["accuracy"] - start) / (top - start) if top > start else float("nan")
         print(f"| {name} | {r['accuracy']:.1%} | {100 * (r['accuracy'] - start):+.1f} pts | {gap:.0%} | "
-              f"{r['in_dist']:.1%} | {r['tokens/s']:.1f} |")
+              f"{r['in_dist']:.1%} | {r['humaneval']:.1%} | {r['champ']:.1%} | {r['tokens/s']:.1f} |")
     print(f"| teacher ({teacher_name_}) | {top:.1%} | | | {sum(right) / len(right):.1%} (its train answers) | "
-          f"{teacher_tps:.1f} |")
+          f"{teacher_code:.1%} | {teacher_champ:.1%} | {teacher_tps:.1f} |")
 
 if __name__ == "__main__": main()
