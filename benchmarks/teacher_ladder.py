@@ -117,13 +117,14 @@ def main():
     overlap = vocab_overlap(tok, teacher_tok)
     cached = cross_tokenizer_cache(ex, tok, teacher_tok, [scores[r.id] for r in recs])
     keep = {q.id for q, ok in zip(train, right) if ok}
+    correct = [e for e in cached if e["id"] in keep]
     seen = {q.id for q in train}
     in_dist = pick([q for q in word_problems("train") if q.id not in seen], a.in_dist, seed=1)
     gold = tokenize_chat([Record(q.id, q.instruction, output=q.output) for q in train], tok, max_len=a.max_len)
     plans = {"SeqKD (SFT on every teacher answer)": (cached, 0.0),
-             "step-by-step (SFT on correct rationales)": ([e for e in cached if e["id"] in keep], 0.0),
+             "step-by-step (SFT on correct rationales)": (correct, 0.0),
              "cross-tokenizer logit KD (CE + GOLD)": (cached, 1.0),
-             "both: CE + GOLD on correct rationales": ([e for e in cached if e["id"] in keep], 1.0),
+             "both: CE + GOLD on correct rationales": (correct, 1.0),
              "reference, no teacher: SFT on the generator's worked answers": (gold, 0.0)}
     results = {}
     def evaluate(name, model):
@@ -131,7 +132,7 @@ def main():
         both = test + in_dist + code_q + champ_set
         answers = HFTeacher(model, tok, batch_size=16).generate([q.instruction for q in both],
                                                                 max_new_tokens=a.max_new)
-        n1, n2, n3 = len(test), len(test) + len(in_dist), len(test) + len(in_dist) + len(code_q)
+        n1 = len(test); n2 = n1 + len(in_dist); n3 = n2 + len(code_q)
         r = results[name] = {"accuracy": answer_accuracy(answers[:n1], test),
                              "in_dist": answer_accuracy(answers[n1:n2], in_dist),
                              "humaneval": pass_at_1(answers[n2:n3], code_set),
