@@ -7,10 +7,10 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from typing import Callable
+from .core.teachers import FunctionTeacher  # its home; still importable from here
 
 # %% auto #0
-__all__ = ['split', 'direction', 'Outcome', 'before_after', 'FunctionTeacher', 'option_logits', 'option_logprobs', 'fit_options',
-           'soft_labels']
+__all__ = ['split', 'direction', 'Outcome', 'before_after', 'option_logits', 'option_logprobs', 'fit_options', 'soft_labels']
 
 # %% ../nbs/03_skills/00_recipes.ipynb #9730f4ad
 def split(items:list, n_held:int, seed:int=0) -> tuple[list, list]:
@@ -78,20 +78,6 @@ def before_after(student, # the model to distill into (changed in place by `trai
     after = score(student)
     if set(after) != set(before): raise ValueError(f"score returned other metrics after training: {sorted(before)} vs {sorted(after)}")
     return Outcome(before, after, score(teacher_model) if teacher_model is not None else {}, list(history or []))
-
-# %% ../nbs/03_skills/00_recipes.ipynb #85d36ae9
-class FunctionTeacher:
-    "A black-box teacher whose reply to each prompt is `fn(last user message)`."
-    white_box = False
-    def __init__(self, fn:Callable[[str], str]): self.fn = fn
-    def generate(self, prompts:list, max_new_tokens:int=128, temperature:float=0.0, top_p:float=1.0,
-                 system:str|None=None, progress:bool=False) -> list[str]:
-        "The function's reply to each prompt (a string or a chat message list)."
-        from distill_nb.core.teachers import as_messages, check_prompts
-        return [str(self.fn(as_messages(p, system)[-1]["content"])).strip() for p in check_prompts(prompts)]
-    def logits(self, *args, **kw):
-        from distill_nb.core.teachers import WhiteBoxError
-        raise WhiteBoxError("FunctionTeacher is a black-box teacher: it writes text, it has no logits")
 
 # %% ../nbs/03_skills/00_recipes.ipynb #53d18227
 import torch

@@ -29,7 +29,8 @@ from distill_nb.evaluate.metrics import rouge_l, teacher_kl
 from distill_nb.evaluate.report import accuracy, exact_match, fidelity
 from distill_nb.inspect.distributions import DistributionExplorer, divergence_strip, position_view
 from distill_nb.inspect.topk import topk_mass
-from distill_nb.recipes import FunctionTeacher, split
+from distill_nb.core.teachers import FunctionTeacher
+from distill_nb.recipes import split
 from distill_nb.skills.agent import calculator, convert_units, execute, lookup, tool_tasks
 from distill_nb.skills.alignment import critique_revise
 from distill_nb.skills.context import dialogues

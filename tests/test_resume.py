@@ -10,7 +10,7 @@ from distill_nb.elicit.features import extract_features
 from distill_nb.elicit.feedback import correct, judge, preference_pairs
 from distill_nb.elicit.labeling import label
 from distill_nb.elicit import self_knowledge
-from distill_nb.recipes import FunctionTeacher
+from distill_nb.core.teachers import FunctionTeacher
 from distill_nb.skills.agent import tool_tasks, tool_traces
 from distill_nb.skills.alignment import critique_revise, rationalize
 from distill_nb.skills.context import dialogues

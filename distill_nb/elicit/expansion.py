@@ -4,9 +4,8 @@
 
 # %% ../../nbs/01_elicit/01_expansion.ipynb #02b1677a
 from __future__ import annotations
-import random, re, tempfile
-from pathlib import Path
-from ..core.data import Record, JsonlStore, record_id
+import random, re
+from ..core.data import Record, JsonlStore, record_id, temp_store
 from .labeling import Elicited, label
 
 # %% auto #0
@@ -52,7 +51,7 @@ def expand(teacher, seeds:list, # seed Records (or strings): the starting pool o
     if not 0 < rouge_threshold <= 1: raise ValueError(f"rouge_threshold must be in (0, 1], got {rouge_threshold}")
     pool = [s.instruction if isinstance(s, Record) else s for s in seeds]
     if len(pool) < num_demos: raise ValueError(f"need at least num_demos={num_demos} seed instructions, got {len(pool)}")
-    store = store if store is not None else JsonlStore(Path(tempfile.mkdtemp())/"expand.jsonl")
+    store = store if store is not None else temp_store("expand")
     pool += [r.instruction for r in store]                      # a rerun continues from what was kept before
     out, rng, tries = Elicited(), random.Random(seed), 0
     max_tries = max_tries or 4 * n

@@ -4,11 +4,9 @@
 
 # %% ../../nbs/01_elicit/04_feedback.ipynb #659a6650
 from __future__ import annotations
-import re, tempfile
-from pathlib import Path
-from ..core.data import Record, JsonlStore, fill, record_id
-from .labeling import Elicited, Malformed
-from ..core.teachers import teacher_name
+import re
+from ..core.data import Record, JsonlStore, record_id
+from .labeling import Elicited, Malformed, ask, elicit
 
 # %% auto #0
 __all__ = ['JUDGE', 'PREFER', 'CORRECT', 'parse_score', 'parse_choice', 'parse_correction', 'judge', 'preference_pairs',
@@ -43,53 +41,44 @@ def parse_correction(text:str) -> str:
     return m.group(1).strip()
 
 # %% ../../nbs/01_elicit/04_feedback.ipynb #282046c9
-def _ask(teacher, items, prompt_of, parse, make_record, store, dropped, max_new_tokens, batch_size, desc):
-    "Ask the teacher about each item, parse its reply, store good records, count bad replies."
-    def make(batch):
-        recs = []
-        for it, text in zip(batch, teacher.generate([prompt_of(it) for it in batch], max_new_tokens=max_new_tokens)):
-            try: recs.append(make_record(it, parse(text)))
-            except Malformed as e: dropped[e.reason] += 1
-        return recs
-    fill(store, items, make, batch_size=batch_size, desc=desc, settings={"teacher": teacher_name(teacher), "max_new_tokens": max_new_tokens})
-    return [r for r in store if r.id in {it["id"] for it in items}]
-
-def _store(store, name): return store if store is not None else JsonlStore(Path(tempfile.mkdtemp())/f"{name}.jsonl")
-
 def judge(teacher, records:list[Record], rubric:str="correct, helpful and concise", scale:int=10,
           store:JsonlStore|None=None, max_new_tokens:int=96, batch_size:int=8) -> Elicited:
     "Teacher scores (1..scale) with explanations for each record's output."
     if not isinstance(scale, int) or scale < 2: raise ValueError(f"scale must be an integer >= 2, got {scale!r}")
-    out = Elicited()
     items = [{"id": record_id(r.id, "judge", rubric, scale), "r": r} for r in records]
-    out.records = _ask(teacher, items, lambda it: JUDGE.format(q=it["r"].instruction, a=it["r"].output, scale=scale, rubric=rubric),
-                       lambda t: parse_score(t, scale),
-                       lambda it, p: Record(id=it["id"], instruction=it["r"].instruction, output=it["r"].output, rationale=p[0],
-                                            meta={**it["r"].meta, "method": "judge", "score": p[1], "scale": scale, "rubric": rubric, "judged": it["r"].id}),
-                       _store(store, "judge"), out.dropped, max_new_tokens, batch_size, "judging")
-    return out
+    def record_of(it, text):
+        why, score = parse_score(text, scale)
+        r = it["r"]
+        return Record(id=it["id"], instruction=r.instruction, output=r.output, rationale=why,
+                      meta={**r.meta, "method": "judge", "score": score, "scale": scale,
+                            "rubric": rubric, "judged": r.id})
+    prompt_of = lambda it: JUDGE.format(q=it["r"].instruction, a=it["r"].output, scale=scale,
+                                        rubric=rubric)
+    return ask(teacher, items, prompt_of, record_of, store, "judging", max_new_tokens, batch_size)
 
 # %% ../../nbs/01_elicit/04_feedback.ipynb #80ce6998
-def preference_pairs(teacher, prompts:list[str], answers_a:list[str], answers_b:list[str], # e.g. student vs teacher answers
+def preference_pairs(teacher, prompts:list[str],
+                     answers_a:list[str], answers_b:list[str], # e.g. the student's, the teacher's
                      store:JsonlStore|None=None, max_new_tokens:int=96, batch_size:int=8) -> Elicited:
-    "(prompt, chosen, rejected) records from the teacher's verdicts, asked in both orders; inconsistent verdicts are dropped."
-    if not len(prompts) == len(answers_a) == len(answers_b): raise ValueError("prompts, answers_a and answers_b must have the same length")
-    out, store = Elicited(), _store(store, "prefer")
-    items = [{"id": record_id("prefer", q, a, b), "q": q, "a": a, "b": b} for q, a, b in zip(prompts, answers_a, answers_b)]
-    def make(batch):
-        asks = [PREFER.format(q=it["q"], a=it["a"], b=it["b"]) for it in batch] + [PREFER.format(q=it["q"], a=it["b"], b=it["a"]) for it in batch]
+    "(prompt, chosen, rejected) records from verdicts asked both ways; inconsistent ones dropped."
+    if not len(prompts) == len(answers_a) == len(answers_b):
+        raise ValueError("prompts, answers_a and answers_b must have the same length")
+    items = [{"id": record_id("prefer", q, a, b), "q": q, "a": a, "b": b}
+             for q, a, b in zip(prompts, answers_a, answers_b)]
+    def make(batch, dropped):
+        asks = ([PREFER.format(q=it["q"], a=it["a"], b=it["b"]) for it in batch]
+                + [PREFER.format(q=it["q"], a=it["b"], b=it["a"]) for it in batch])
         texts, recs = teacher.generate(asks, max_new_tokens=max_new_tokens), []
         for it, first, second in zip(batch, texts[:len(batch)], texts[len(batch):]):
             try: v1, v2 = parse_choice(first), parse_choice(second)
-            except Malformed as e: out.dropped[e.reason] += 1; continue
-            if v1 == v2: out.dropped["inconsistent when swapped (position bias)"] += 1; continue
+            except Malformed as e: dropped[e.reason] += 1; continue
+            if v1 == v2: dropped["inconsistent when swapped (position bias)"] += 1; continue
             chosen, rejected = (it["a"], it["b"]) if v1 == "A" else (it["b"], it["a"])
-            recs.append(Record(id=it["id"], instruction=it["q"], output=chosen, meta={"method": "prefer", "rejected": rejected}))
+            recs.append(Record(id=it["id"], instruction=it["q"], output=chosen,
+                               meta={"method": "prefer", "rejected": rejected}))
         return recs
-    fill(store, items, make, batch_size=batch_size, desc="comparing",
-         settings={"teacher": teacher_name(teacher), "max_new_tokens": max_new_tokens})
-    out.records = [r for r in store if r.id in {it["id"] for it in items}]
-    return out
+    return elicit(teacher, items, make, store, "comparing", batch_size,
+                  max_new_tokens=max_new_tokens)
 
 def as_pairs(prefs) -> list[tuple[str, str, str]]:
     "(prompt, chosen, rejected) tuples for `train_reward_model` / DPO."
@@ -99,11 +88,12 @@ def as_pairs(prefs) -> list[tuple[str, str, str]]:
 def correct(teacher, records:list[Record], # outputs written by the student
             store:JsonlStore|None=None, max_new_tokens:int=96, batch_size:int=8) -> Elicited:
     "The teacher's corrections of student answers: records whose output is the corrected answer."
-    out = Elicited()
     items = [{"id": record_id(r.id, "correct"), "r": r} for r in records]
-    out.records = _ask(teacher, items, lambda it: CORRECT.format(q=it["r"].instruction, a=it["r"].output), parse_correction,
-                       lambda it, fixed: Record(id=it["id"], instruction=it["r"].instruction, output=fixed,
-                                                meta={**it["r"].meta, "method": "correct", "student_output": it["r"].output,
-                                                      "changed": fixed.strip() != it["r"].output.strip()}),
-                       _store(store, "correct"), out.dropped, max_new_tokens, batch_size, "correcting")
-    return out
+    def record_of(it, text):
+        fixed, r = parse_correction(text), it["r"]
+        return Record(id=it["id"], instruction=r.instruction, output=fixed,
+                      meta={**r.meta, "method": "correct", "student_output": r.output,
+                            "changed": fixed.strip() != r.output.strip()})
+    prompt_of = lambda it: CORRECT.format(q=it["r"].instruction, a=it["r"].output)
+    return ask(teacher, items, prompt_of, record_of, store, "correcting", max_new_tokens,
+               batch_size)

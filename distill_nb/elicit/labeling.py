@@ -4,15 +4,16 @@
 
 # %% ../../nbs/01_elicit/00_labeling.ipynb #a7d15c51
 from __future__ import annotations
-import re, tempfile
+import re
 from collections import Counter
-from pathlib import Path
 from dataclasses import dataclass, field
-from ..core.data import Record, JsonlStore, fill, record_id
+from typing import Callable
+from ..core.data import Record, JsonlStore, fill, record_id, temp_store
 from ..core.teachers import teacher_name
 
 # %% auto #0
-__all__ = ['SYSTEM_MESSAGES', 'COT_INSTRUCTION', 'Malformed', 'parse_cot', 'parse_answer', 'Elicited', 'build_prompt', 'label']
+__all__ = ['SYSTEM_MESSAGES', 'COT_INSTRUCTION', 'Malformed', 'parse_cot', 'parse_answer', 'Elicited', 'elicit', 'ask',
+           'build_prompt', 'label']
 
 # %% ../../nbs/01_elicit/00_labeling.ipynb #87525a61
 SYSTEM_MESSAGES = {
@@ -57,6 +58,37 @@ class Elicited:
         why = ", ".join(f"{n} {r}" for r, n in self.dropped.most_common()) or "none"
         return f"kept {len(self.records)}; dropped {sum(self.dropped.values())} ({why})"
 
+# %% ../../nbs/01_elicit/00_labeling.ipynb #e296ffa1
+def elicit(teacher, items:list, # seed items, each with an `id` (dicts or Records)
+           make:Callable, # make(batch, dropped) -> records; counts unparsable replies in `dropped`
+           store:JsonlStore|None=None, # records appended as made; a rerun resumes (None: temporary)
+           name:str="elicit", # the method: the progress bar's and the temporary store's name
+           batch_size:int=8,
+           **settings) -> Elicited: # what else made them (lengths, sampling): a resume must match
+    "D = {Parse(o, s) | o ~ p_T(o | I ⊕ s)}: the stored records of `items`, `make`-d where missing."
+    out, store = Elicited(), store if store is not None else temp_store(name)
+    fill(store, items, lambda batch: make(batch, out.dropped), batch_size=batch_size, desc=name,
+         settings={"teacher": teacher_name(teacher), **settings})
+    wanted = {it["id"] if isinstance(it, dict) else it.id for it in items}
+    out.records = [r for r in store if r.id in wanted]
+    return out
+
+# %% ../../nbs/01_elicit/00_labeling.ipynb #70b97868
+def ask(teacher, items:list, prompt_of:Callable, # item -> prompt (a text or chat messages)
+        record_of:Callable, # (item, reply) -> Record; raises Malformed for a reply that won't parse
+        store:JsonlStore|None=None, name:str="ask", max_new_tokens:int=128, batch_size:int=8,
+        **gen) -> Elicited:
+    "`elicit` with one prompt and one reply per item: the step of labeling, judging and correcting."
+    def make(batch, dropped):
+        prompts, recs = [prompt_of(it) for it in batch], []
+        texts = teacher.generate(prompts, max_new_tokens=max_new_tokens, **gen)
+        for it, text in zip(batch, texts):
+            try: recs.append(record_of(it, text))
+            except Malformed as e: dropped[e.reason] += 1
+        return recs
+    return elicit(teacher, items, make, store, name, batch_size, max_new_tokens=max_new_tokens,
+                  **gen)
+
 # %% ../../nbs/01_elicit/00_labeling.ipynb #c4ca4341
 def build_prompt(x:str, instruction:str|None=None, demos:list[tuple[str, str]]|None=None,
                  system:str|None=None, cot:bool=False) -> list[dict]:
@@ -87,19 +119,11 @@ def label(teacher, inputs:list, # strings or seed `Record`s
     items = [dict(zip(("id", "x", "meta"), _as_input(x))) for x in inputs]
     variant = record_id(instruction, demos, system, cot)
     for it in items: it["id"] = record_id(it["id"], variant)  # same input, other prompt → another record
-    out, store = Elicited(), store if store is not None else JsonlStore(Path(tempfile.mkdtemp())/"label.jsonl")
-    def make(batch):
-        prompts = [build_prompt(it["x"], instruction, demos, system, cot) for it in batch]
-        texts, recs = teacher.generate(prompts, max_new_tokens=max_new_tokens, **gen), []
-        for it, text in zip(batch, texts):
-            try: rationale, answer = parse_answer(text, cot)
-            except Malformed as e:
-                out.dropped[e.reason] += 1; continue
-            recs.append(Record(id=it["id"], instruction=it["x"], output=answer, rationale=rationale,
-                               meta={**it["meta"], "method": "label", "instruction": instruction, "system": system, "cot": cot, **(meta or {})}))
-        return recs
-    fill(store, items, make, batch_size=batch_size, desc="labeling",
-         settings={"teacher": teacher_name(teacher), "max_new_tokens": max_new_tokens, **gen})
-    wanted = {it["id"] for it in items}
-    out.records = [r for r in store if r.id in wanted]
-    return out
+    def record_of(it, text):
+        rationale, answer = parse_answer(text, cot)
+        return Record(id=it["id"], instruction=it["x"], output=answer, rationale=rationale,
+                      meta={**it["meta"], "method": "label", "instruction": instruction,
+                            "system": system, "cot": cot, **(meta or {})})
+    prompt_of = lambda it: build_prompt(it["x"], instruction, demos, system, cot)
+    return ask(teacher, items, prompt_of, record_of, store, "labeling", max_new_tokens, batch_size,
+               **gen)

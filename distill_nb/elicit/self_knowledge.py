@@ -4,12 +4,11 @@
 
 # %% ../../nbs/01_elicit/05_self_knowledge.ipynb #7eed5375
 from __future__ import annotations
-import re, tempfile
+import re
 from collections import Counter
 from fractions import Fraction
-from pathlib import Path
 from typing import Callable
-from ..core.data import Record, JsonlStore, fill, record_id
+from ..core.data import Record, JsonlStore, record_id, temp_store
 from ..core.teachers import HFTeacher
 from .labeling import Elicited, Malformed, parse_cot
 
@@ -57,7 +56,7 @@ def self_generate(student, tokenizer, prompts:list[str], n:int=4, # samples per 
     if filter == "majority" and n < 3: raise ValueError("a majority filter needs n >= 3 samples per prompt")
     if isinstance(filter, str) and filter not in ("majority", "arithmetic"): raise ValueError(f"filter must be 'majority', 'arithmetic' or a function, got {filter!r}")
     gen, out = HFTeacher(student, tokenizer, batch_size=batch_size), Elicited()
-    store = store if store is not None else JsonlStore(Path(tempfile.mkdtemp())/"self.jsonl")
+    store = store if store is not None else temp_store("self")
     # sampling settings are part of each prompt's id: a rerun with other settings keeps its samples apart
     items = [{"id": record_id("self", p, n, str(filter), temperature, max_new_tokens), "p": p} for p in prompts]
     def make(batch):

@@ -5,10 +5,8 @@
 # %% ../../nbs/03_skills/03_agent.ipynb #7334b972
 from __future__ import annotations
 import ast, functools, inspect, json, math, operator, random, re
-from ..core.data import Record, JsonlStore, fill, record_id
-from ..elicit.labeling import Elicited, Malformed
-from ..elicit.feedback import _store
-from ..core.teachers import teacher_name
+from ..core.data import Record, JsonlStore, record_id
+from ..elicit.labeling import Elicited, Malformed, elicit
 
 # %% auto #0
 __all__ = ['MAX_DIGITS', 'ELEMENTS', 'TOOLS', 'TOOL_SYSTEM', 'TOOL_DEMOS', 'PLAN_PROMPT', 'calculator', 'convert_units', 'lookup',
@@ -142,24 +140,21 @@ def tool_messages(question:str, demos:list[tuple[str, str]]|None=None) -> list[d
 def tool_traces(teacher, tasks:list[Record], demos:list[tuple[str, str]]=TOOL_DEMOS, tools:dict=TOOLS,
                 store:JsonlStore|None=None, max_new_tokens:int=64, batch_size:int=8) -> Elicited:
     "Teacher calls for each task, executed; traces whose result equals the reference become records (`meta['messages']`)."
-    out, store = Elicited(), _store(store, "traces")
     items = [{"id": record_id(t.id, "trace", demos), "t": t} for t in tasks]
-    def make(batch):
+    def make(batch, dropped):
         recs = []
         for it, text in zip(batch, teacher.generate([tool_messages(it["t"].instruction, demos) for it in batch], max_new_tokens=max_new_tokens)):
             t = it["t"]
             try:
                 call = parse_call(text); result = execute(call, tools)
                 if not same_result(result, t.meta["reference"]): raise Malformed("wrong result", text)
-            except Malformed as e: out.dropped[e.reason] += 1; continue
+            except Malformed as e: dropped[e.reason] += 1; continue
             msgs = tool_messages(t.instruction) + [{"role": "assistant", "content": json.dumps(call)}, {"role": "tool", "content": result},
                                                    {"role": "assistant", "content": f"The answer is {result}."}]
             recs.append(Record(id=it["id"], instruction=t.instruction, output=json.dumps(call), meta={**t.meta, "messages": msgs, "method": "tool_trace"}))
         return recs
-    fill(store, items, make, batch_size=batch_size, desc="tool traces",
-         settings={"teacher": teacher_name(teacher), "max_new_tokens": max_new_tokens})
-    out.records = [r for r in store if r.id in {it["id"] for it in items}]
-    return out
+    return elicit(teacher, items, make, store, "tool traces", batch_size,
+                  max_new_tokens=max_new_tokens)
 
 def score_calls(model, tokenizer, tasks:list[Record], demos:list[tuple[str, str]]|None=None, max_new_tokens:int=48) -> dict:
     "Judge a model by executing its calls: fraction of replies with a JSON call, of calls that run, of correct results."

@@ -6,9 +6,8 @@
 from __future__ import annotations
 import random
 from ..core.data import Record, JsonlStore, record_id
-from ..elicit.labeling import Elicited, Malformed
-from ..elicit.feedback import _ask, _store, preference_pairs
-from ..core.teachers import teacher_name
+from ..elicit.labeling import Elicited, Malformed, ask, elicit
+from ..elicit.feedback import preference_pairs
 
 # %% auto #0
 __all__ = ['RATIONALIZE', 'LABEL_TASK', 'RATIONALE_TASK', 'PREFER_LETTER', 'PRINCIPLES', 'CRITIQUE', 'REVISE',
@@ -37,16 +36,16 @@ def rationalize(teacher, records:list[Record], # questions with the correct answ
                 store:JsonlStore|None=None, max_new_tokens:int=64, batch_size:int=8) -> Elicited:
     "STaR rationalization: the teacher explains each known answer; records keep the answer and get the rationale."
     if missing := [r.id for r in records if not r.output]: raise ValueError(f"records without an answer to explain: {missing[:5]}")
-    out = Elicited()
-    def parse(text):
+    def record_of(it, text):
         if not text.strip(): raise Malformed("empty", text)
-        return text.strip()
+        r = it["r"]
+        return Record(id=it["id"], instruction=r.instruction, output=r.output,
+                      rationale=text.strip(),
+                      meta={**r.meta, "method": "rationalize"})
     items = [{"id": record_id(r.id, "rationalize"), "r": r} for r in records]
-    out.records = _ask(teacher, items, lambda it: RATIONALIZE.format(q=it["r"].instruction, a=it["r"].output), parse,
-                       lambda it, why: Record(id=it["id"], instruction=it["r"].instruction, output=it["r"].output, rationale=why,
-                                              meta={**it["r"].meta, "method": "rationalize"}),
-                       _store(store, "rationalize"), out.dropped, max_new_tokens, batch_size, "rationalizing")
-    return out
+    prompt_of = lambda it: RATIONALIZE.format(q=it["r"].instruction, a=it["r"].output)
+    return ask(teacher, items, prompt_of, record_of, store, "rationalizing", max_new_tokens,
+               batch_size)
 
 def step_by_step(records:list[Record]) -> list[Record]:
     "Two task records per record with a rationale: `[label] q` → answer and `[rationale] q` → rationale."
@@ -124,21 +123,17 @@ REVISE = ("Principles:\n{p}\n\nQuestion: {q}\nAnswer: {a}\nCritique: {c}\n\n"
 def critique_revise(teacher, records:list[Record], # prompts with answers (e.g. the student's) in `output`
                     principles:list[str]=PRINCIPLES, store:JsonlStore|None=None, max_new_tokens:int=96, batch_size:int=8) -> Elicited:
     "Constitutional AI's loop: the teacher critiques each answer against the principles, then revises it; records hold the revision."
-    from distill_nb.core.data import fill
     if not principles: raise ValueError("critique_revise needs at least one principle")
-    out, listed = Elicited(), "\n".join(f"{i}. {p}" for i, p in enumerate(principles, 1))
-    store = _store(store, "critique")
+    listed = "\n".join(f"{i}. {p}" for i, p in enumerate(principles, 1))
     items = [{"id": record_id(r.id, "critique", principles), "r": r} for r in records]
-    def make(batch):
+    def make(batch, dropped):
         crit = teacher.generate([CRITIQUE.format(p=listed, q=it["r"].instruction, a=it["r"].output) for it in batch], max_new_tokens=max_new_tokens)
         revs = teacher.generate([REVISE.format(p=listed, q=it["r"].instruction, a=it["r"].output, c=c) for it, c in zip(batch, crit)], max_new_tokens=max_new_tokens)
         recs = []
         for it, c, rev in zip(batch, crit, revs):
-            if not rev.strip(): out.dropped["empty revision"] += 1; continue
+            if not rev.strip(): dropped["empty revision"] += 1; continue
             recs.append(Record(id=it["id"], instruction=it["r"].instruction, output=rev.strip(), rationale=c,
                                meta={**it["r"].meta, "method": "critique_revise", "original": it["r"].output}))
         return recs
-    fill(store, items, make, batch_size=batch_size, desc="critique and revise",
-         settings={"teacher": teacher_name(teacher), "max_new_tokens": max_new_tokens})
-    out.records = [r for r in store if r.id in {it["id"] for it in items}]
-    return out
+    return elicit(teacher, items, make, store, "critique and revise", batch_size,
+                  max_new_tokens=max_new_tokens)

@@ -5,10 +5,8 @@
 # %% ../../nbs/03_skills/01_context_following.ipynb #1989df12
 from __future__ import annotations
 import re
-from ..core.data import Record, JsonlStore, fill, record_id, _ids
-from ..elicit.labeling import Elicited
-from ..elicit.feedback import _store
-from ..core.teachers import teacher_name
+from ..core.data import Record, JsonlStore, record_id, template_ids
+from ..elicit.labeling import Elicited, elicit
 
 # %% auto #0
 __all__ = ['RAG_INSTRUCTION', 'FOLLOW_UPS', 'Retriever', 'rag_prompt', 'citations', 'grounded', 'rag_records', 'dialogues',
@@ -75,22 +73,18 @@ def dialogues(teacher, openers:list, # seed `Record`s or strings: the first user
     if turns > 1 and not follow_ups: raise ValueError("more than one turn needs follow-up messages")
     items = [{"id": record_id(o.id if isinstance(o, Record) else o, "dialogue", turns, follow_ups),
               "opener": o.instruction if isinstance(o, Record) else o} for o in openers]
-    out, store = Elicited(), _store(store, "dialogues")
-    def make(batch):
+    def make(batch, dropped):
         chats = [[{"role": "user", "content": it["opener"]}] for it in batch]
         for t in range(turns):
             if t: chats = [c + [{"role": "user", "content": follow_ups[(t - 1) % len(follow_ups)]}] for c in chats]
             for c, a in zip(chats, teacher.generate(chats, max_new_tokens=max_new_tokens)): c.append({"role": "assistant", "content": a})
         recs = []
         for it, c in zip(batch, chats):
-            if any(not m["content"] for m in c): out.dropped["an empty turn"] += 1; continue
+            if any(not m["content"] for m in c): dropped["an empty turn"] += 1; continue
             recs.append(Record(id=it["id"], instruction=it["opener"], output=c[-1]["content"], meta={"messages": c, "method": "dialogue"}))
         return recs
-    fill(store, items, make, batch_size=batch_size, desc="dialogues",
-         settings={"teacher": teacher_name(teacher), "max_new_tokens": max_new_tokens})
-    wanted = {it["id"] for it in items}
-    out.records = [r for r in store if r.id in wanted]
-    return out
+    return elicit(teacher, items, make, store, "dialogues", batch_size,
+                  max_new_tokens=max_new_tokens)
 
 # %% ../../nbs/03_skills/01_context_following.ipynb #9aeb6aca
 def tokenize_dialogue(records:list[Record], tokenizer, max_len:int=512) -> list[dict]:
@@ -100,12 +94,13 @@ def tokenize_dialogue(records:list[Record], tokenizer, max_len:int=512) -> list[
         msgs = r.meta.get("messages") or [{"role": "user", "content": r.instruction + (f"\n\n{r.input}" if r.input else "")},
                                           {"role": "assistant", "content": r.output}]
         if not any(m["role"] == "assistant" for m in msgs): raise ValueError(f"record {r.id!r} has no assistant turn to learn from")
-        full = _ids(tokenizer, msgs)
+        full = template_ids(tokenizer, msgs)
         labels = [-100] * len(full)
         for i, m in enumerate(msgs):
             if m["role"] != "assistant": continue
-            upto = _ids(tokenizer, msgs[:i+1])
-            start, end = len(_ids(tokenizer, msgs[:i], add_generation_prompt=True)), len(upto)
+            upto = template_ids(tokenizer, msgs[:i+1])
+            start = len(template_ids(tokenizer, msgs[:i], add_generation_prompt=True))
+            end = len(upto)
             if upto != full[:end]: raise ValueError("the chat template renders an earlier turn differently inside the full chat")
             labels[start:end] = full[start:end]
         if all(l == -100 for l in labels[:max_len]): raise ValueError(f"record {r.id!r}: no assistant token fits in max_len={max_len}")
