@@ -22,8 +22,9 @@ records = [Record(id=str(i), instruction=f"What is {i:02d}+{i:02d}?", output=f"{
 examples = tokenize_chat(records, tok, max_len=64)
 assert len({len(e["input_ids"]) for e in examples}) == 1
 student = shrink(teacher.model, keep=2)
-lmbda = 0.0 if mode == "off" else 0.5
-hist = distill(student, teacher, examples, steps=8, batch_size=4, lr=3e-3, lmbda=lmbda, max_new_tokens=6, progress=False)
+on_policy_fraction = 0.0 if mode == "off" else 0.5
+hist = distill(student, teacher, examples, steps=8, batch_size=4, lr=3e-3, on_policy_fraction=on_policy_fraction,
+               max_new_tokens=6, progress=False)
 rank, n = world()
 save_file({k: v.clone().contiguous() for k, v in student.state_dict().items() if k != "lm_head.weight"}, f"{out}/student-{rank}.safetensors")
 json.dump({"world": n, "history": hist}, open(f"{out}/history-{rank}.json", "w"))

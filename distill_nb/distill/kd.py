@@ -205,36 +205,54 @@ def _held_out_kd(student, teacher, batch, temperature, divergence):
     student.train()
     return v
 
+def _check_args(student, teacher, examples, val_examples, steps, batch_size, temperature,
+                on_policy_fraction, adaptive, params):
+    "`distill`'s inputs, checked before anything runs: the examples (as lists) or a clear error."
+    if "lmbda" in params:
+        raise TypeError("distill's `lmbda` is now `on_policy_fraction` (GKD's λ: the fraction of batches "
+                        "made of the student's own samples)")
+    offline, frac = teacher is None, on_policy_fraction
+    examples = check_examples(examples)
+    if val_examples is not None: val_examples = check_examples(val_examples, "val_examples")
+    if offline and "topk_indices" not in examples[0]:
+        raise ValueError("without a teacher, examples need a top-k cache (see cache_topk)")
+    if not offline: check_pair(student, teacher)
+    if offline and frac > 0:
+        raise ValueError("on-policy batches need an online teacher to score the student's samples")
+    check_temperature(temperature)
+    if not (isinstance(frac, (int, float)) and 0 <= frac <= 1):
+        raise ValueError(f"on_policy_fraction must be in [0, 1], got {frac}")
+    if steps < 1 or batch_size < 1:
+        raise ValueError(f"steps and batch_size must be >= 1, got {steps} and {batch_size}")
+    if adaptive and not (val_examples and frac > 0):
+        raise ValueError("adaptive λ needs val_examples and a starting on_policy_fraction > 0")
+    return examples, val_examples
+
 def distill(student, teacher, # a trainable causal LM; a white-box teacher (`HFTeacher`), or None with cached top-k examples
             examples:list[dict], # from `tokenize_chat` (or `cache_topk` for offline KD)
             steps:int=100, batch_size:int=4, lr:float=1e-4, alpha_ce:float=0.5, temperature:float=1.0,
             divergence:str|Callable="forward_kl", # a name from `DIVERGENCES` or a function
             warmup:int=5, seed:int=0,
-            lmbda:float=0.0, # fraction of batches made of the student's own samples (GKD)
+            on_policy_fraction:float=0.0, # GKD's λ: fraction of batches that are the student's samples
             max_new_tokens:int=64, replay:ReplayBuffer|None=None, # reuse student samples (DistiLLM)
             adaptive:bool=False, val_examples:list[dict]|None=None, eval_every:int=10, # raise λ when held-out KD worsens
             checkpoint_dir:str|Path|None=None, save_every:int=50,
             callback:Callable|None=None, progress:bool=True, **params) -> list[dict]:
     "Token-level KD of `student` from `teacher` for `steps` steps; returns the history of loss terms."
     offline, divergence = teacher is None, as_divergence(divergence)
-    examples = check_examples(examples)
-    if val_examples is not None: val_examples = check_examples(val_examples, "val_examples")
-    if offline and "topk_indices" not in examples[0]: raise ValueError("without a teacher, examples need a top-k cache (see cache_topk)")
-    if not offline: check_pair(student, teacher)
-    if offline and lmbda > 0: raise ValueError("on-policy batches need an online teacher to score the student's samples")
-    check_temperature(temperature)
-    if not (isinstance(lmbda, (int, float)) and 0 <= lmbda <= 1): raise ValueError(f"lmbda must be in [0, 1], got {lmbda}")
-    if steps < 1 or batch_size < 1: raise ValueError(f"steps and batch_size must be >= 1, got {steps} and {batch_size}")
-    if adaptive and not (val_examples and lmbda > 0): raise ValueError("adaptive λ needs val_examples and a starting lmbda > 0")
+    examples, val_examples = _check_args(student, teacher, examples, val_examples, steps, batch_size,
+                                         temperature, on_policy_fraction, adaptive, params)
     rank, n_proc = world()  # several processes: each takes its share of every global batch of `batch_size`
     if batch_size % n_proc: raise ValueError(f"batch_size {batch_size} cannot be split evenly over {n_proc} processes")
     # offline, padding positions are masked out by attention mask and labels, so any valid id pads
     pad_id = teacher.tokenizer.pad_token_id if teacher else (student.config.pad_token_id or 0)
     eos_id = teacher.tokenizer.eos_token_id if teacher else None
-    state = {"order": [], "lmbda": lmbda, "best_val": None, "rng": random.Random(seed).getstate()}
+    state = {"order": [], "on_policy_fraction": on_policy_fraction, "best_val": None,
+             "rng": random.Random(seed).getstate()}
     config = {"steps": steps, "batch_size": batch_size, "lr": lr, "alpha_ce": alpha_ce, "temperature": temperature,
               "divergence": getattr(divergence, "__name__", repr(divergence)), "params": json.dumps(params, sort_keys=True, default=str),
-              "warmup": warmup, "seed": seed, "lmbda": lmbda, "max_new_tokens": max_new_tokens, "adaptive": adaptive,
+              "warmup": warmup, "seed": seed, "on_policy_fraction": on_policy_fraction,
+              "max_new_tokens": max_new_tokens, "adaptive": adaptive,
               "eval_every": eval_every, "offline": offline, "examples": _fingerprint(examples), "processes": n_proc,
               "replay": None if replay is None else [replay.capacity, replay.reuse]}
     val = pad_batch(val_examples, pad_id) if val_examples else None
@@ -249,7 +267,8 @@ def distill(student, teacher, # a trainable causal LM; a white-box teacher (`HFT
                 replay.items = state["replay_items"]; replay.rng.setstate(_tuples(state["replay_rng"]))
         if len(state["order"]) < batch_size: state["order"] += rng.sample(range(len(examples)), len(examples))
         chunk = shard([examples[i] for i in state["order"][:batch_size]], rank, n_proc); del state["order"][:batch_size]
-        on_policy = state["lmbda"] > 0 and rng.random() < state["lmbda"]
+        frac = state["on_policy_fraction"]
+        on_policy = frac > 0 and rng.random() < frac
         if on_policy:
             reused = replay.sample(len(chunk)) if replay else None
             chunk = reused or student_samples(unwrap(model), chunk, pad_id, eos_id, max_new_tokens)
@@ -261,13 +280,14 @@ def distill(student, teacher, # a trainable causal LM; a white-box teacher (`HFT
         t_logits = _batch_topk(chunk, batch["input_ids"].shape[1]) if offline else teacher.logits(batch)
         s_logits = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits
         terms = kd_loss(s_logits, t_logits.to(s_logits.device), batch["labels"], alpha_ce, temperature, divergence, **params)
-        return {"on_policy": on_policy, "lmbda": state["lmbda"], **terms}
+        return {"on_policy": on_policy, "on_policy_fraction": frac, **terms}
 
     def adapt(rec):
         "Adaptive λ (DistiLLM): more on-policy batches whenever held-out KD gets worse."
         if not (adaptive and rec["step"] % eval_every == 0): return
         rec["val_kd"] = v = _held_out_kd(student, teacher, val, temperature, divergence)
-        if state["best_val"] is not None and v > state["best_val"]: state["lmbda"] = min(1.0, state["lmbda"] * 2)
+        if state["best_val"] is not None and v > state["best_val"]:
+            state["on_policy_fraction"] = min(1.0, state["on_policy_fraction"] * 2)
         state["best_val"] = v if state["best_val"] is None else min(v, state["best_val"])
 
     torch.manual_seed(seed)
