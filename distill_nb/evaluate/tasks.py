@@ -9,7 +9,7 @@ from ..core.data import DATA_DIR, Record, load_seed, package_dir
 
 # %% auto #0
 __all__ = ['NAMES', 'ITEMS', 'TEMPLATES', 'HELD_OUT', 'ASK', 'make_word_problems', 'word_problems', 'final_number',
-           'answer_accuracy', 'humaneval', 'humaneval_program', 'pass_at_1', 'champ']
+           'answer_accuracy', 'humaneval', 'parsable_prefix', 'humaneval_program', 'pass_at_1', 'champ']
 
 # %% ../../nbs/07_evaluate/02_tasks.ipynb #c6ed5a60
 NAMES = ["Ana", "Ben", "Chen", "Dara", "Eli", "Fatima", "Goran", "Hana", "Ivo", "Jun", "Kofi",
@@ -193,14 +193,25 @@ def humaneval() -> list[dict]:
     with gzip.open(path, "rt", encoding="utf-8") as f: return [json.loads(line) for line in f if line.strip()]
 
 # %% ../../nbs/07_evaluate/02_tasks.ipynb #9078984b
+def parsable_prefix(code:str) -> str:
+    "The longest run of whole lines from the start of `code` that parses: a reply cut off by the token\n"
+    "limit in its example usage still holds a complete function (as EvalPlus's sanitizer keeps it)."
+    import ast
+    lines = code.splitlines(keepends=True)
+    for n in range(len(lines), 0, -1):
+        try: ast.parse("".join(lines[:n])); return "".join(lines[:n])
+        except SyntaxError: pass
+    return ""
+
+# %% ../../nbs/07_evaluate/02_tasks.ipynb #b34c2005
 def humaneval_program(problem:dict, answer:str) -> str:
     "The program an answer stands for: its code if it defines the function, else the prompt + the answer."
     from distill_nb.skills.nlp import Malformed, extract_code
-    try: code = extract_code(answer)
+    try: code = parsable_prefix(extract_code(answer))
     except Malformed: code = ""
     if re.search(rf"(?m)^def {re.escape(problem['entry_point'])}\(", code):
-        head = "".join(l for l in problem["prompt"].splitlines(keepends=True) if l.startswith(("import", "from")))
-        return head + code  # the prompt's imports, then the model's own function
+        imports = [l for l in problem["prompt"].splitlines(keepends=True) if l.startswith(("import", "from"))]
+        return "".join(imports) + code  # the prompt's imports, then the model's own function
     return problem["prompt"] + answer
 
 # %% ../../nbs/07_evaluate/02_tasks.ipynb #48cf5121

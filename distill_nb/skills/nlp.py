@@ -76,6 +76,7 @@ ns = {"__name__": "__main__"}
 exec(compile(job["code"], "<teacher code>", "exec"), ns)
 for i, t in enumerate(job["tests"]):
     exec(compile(t, f"<test {i + 1}>", "exec"), ns)
+sys.stdout.flush()  # what the code printed comes first: the token must be the last line
 write(1, ("\n" + token + "\n").encode())
 """
 
