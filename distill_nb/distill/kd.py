@@ -72,8 +72,8 @@ def cache_topk(teacher, # white-box (every position), or served with log-probs (
     return out
 
 def _cache_scored(teacher, examples:list[dict], k:int) -> list[dict]:
-    "A top-k cache from a teacher's `score` (a served teacher's `top_logprobs`): filled where KD trains, the positions\n"
-    "before each response token; elsewhere all mass is 'unknown' (the tail), and the labels mask it out."
+    "A top-k cache from a teacher's `score` (a served teacher's `top_logprobs`), where KD trains."
+    # filled at the positions before each response token; elsewhere unknown (`_placed`)
     firsts = [response_start(e) for e in examples]
     scored = teacher.score([e["input_ids"][:f] for e, f in zip(examples, firsts)],
                            [e["input_ids"][f:] for e, f in zip(examples, firsts)], k=k)
@@ -82,8 +82,8 @@ def _cache_scored(teacher, examples:list[dict], k:int) -> list[dict]:
             for e, f, s in zip(examples, firsts, scored)]
 
 def _placed(example:dict, positions, top:TopK) -> dict:
-    "The example with a top-k cache known at `positions` (row j of `top` at positions[j]);\n"
-    "elsewhere all mass is 'unknown' (the tail), which the labels mask out."
+    "The example with a top-k cache at `positions` (row j of `top` at positions[j]); elsewhere unknown."
+    # unknown: all mass in the tail, at positions the labels mask out
     n, k = len(example["input_ids"]), top.indices.shape[-1]
     idx, lp, tail = [[0]*k for _ in range(n)], [[-math.inf]*k for _ in range(n)], [1.0]*n
     for j, t in enumerate(positions):

@@ -194,9 +194,8 @@ def humaneval() -> list[dict]:
 
 # %% ../../nbs/07_evaluate/02_tasks.ipynb #9078984b
 def parsable_prefix(code:str) -> str:
-    "The longest run of whole lines from the start of `code` that parses: a reply cut off by the token\n"
-    "limit in its example usage still holds a complete function (as EvalPlus's sanitizer keeps it)."
-    import ast
+    "The longest whole-line start of `code` that parses: a cut-off reply keeps its complete function."
+    import ast  # (EvalPlus's sanitizer keeps what parses, too)
     lines = code.splitlines(keepends=True)
     for n in range(len(lines), 0, -1):
         try: ast.parse("".join(lines[:n])); return "".join(lines[:n])
