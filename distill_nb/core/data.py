@@ -13,8 +13,9 @@ import torch
 import torch.nn.functional as F
 
 # %% auto #0
-__all__ = ['DATA_DIR', 'Record', 'record_id', 'JsonlStore', 'fill', 'temp_store', 'package_dir', 'seed_names', 'load_seed',
-           'TopK', 'chat_messages', 'template_ids', 'tokenize_chat', 'check_examples', 'response_start', 'pad_batch']
+__all__ = ['DATA_DIR', 'Record', 'record_id', 'JsonlStore', 'item_id', 'fill', 'temp_store', 'package_dir', 'seed_names',
+           'load_seed', 'TopK', 'chat_messages', 'template_ids', 'tokenize_chat', 'check_examples', 'response_start',
+           'pad_batch']
 
 # %% ../../nbs/00_core/01_data.ipynb #fb0d675f
 @dataclass
@@ -125,7 +126,8 @@ class JsonlStore:
 
 
 # %% ../../nbs/00_core/01_data.ipynb #bde83dda
-def _item_id(item) -> str:
+def item_id(item) -> str:
+    "The `id` of a seed item (a dict or a Record): what `fill` resumes by."
     rid = item.get("id") if isinstance(item, dict) else getattr(item, "id", None)
     if rid is None: raise ValueError(f"every item needs an 'id' to be resumable, got {item!r}")
     return rid
@@ -145,10 +147,10 @@ def fill(store:JsonlStore, items:Iterable, # seed items with an `id` (Records or
     items = list(items)
     if settings is not None:
         settings = json.loads(json.dumps(settings, sort_keys=True, default=str))  # as it reads back from the file
-        if clash := [i for i in map(_item_id, items) if i in store and store.settings.get(i) != settings]:
+        if clash := [i for i in map(item_id, items) if i in store and store.settings.get(i) != settings]:
             raise ValueError(f"{store.path} already holds {len(clash)} of these records made with other settings "
                              f"({_diff(store.settings[clash[0]], settings)}); use another store to make them anew")
-    todo = [it for it in items if _item_id(it) not in store]
+    todo = [it for it in items if item_id(it) not in store]
     added = 0
     with tqdm(total=len(todo), desc=desc, disable=not todo) as bar:
         for i in range(0, len(todo), batch_size):

@@ -8,7 +8,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable
-from ..core.data import Record, JsonlStore, fill, record_id, temp_store
+from ..core.data import Record, JsonlStore, fill, item_id, record_id, temp_store
 from ..core.teachers import teacher_name
 
 # %% auto #0
@@ -69,7 +69,7 @@ def elicit(teacher, items:list, # seed items, each with an `id` (dicts or Record
     out, store = Elicited(), store if store is not None else temp_store(name)
     fill(store, items, lambda batch: make(batch, out.dropped), batch_size=batch_size, desc=name,
          settings={"teacher": teacher_name(teacher), **settings})
-    wanted = {it["id"] if isinstance(it, dict) else it.id for it in items}
+    wanted = set(map(item_id, items))
     out.records = [r for r in store if r.id in wanted]
     return out
 
