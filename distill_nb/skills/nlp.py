@@ -45,8 +45,8 @@ def extract_code(text:str) -> str:
 _HARNESS = r"""
 import json, os, sys
 job = json.loads(sys.stdin.read()); sys.stdin.close()
-token, work, write = job["token"], os.path.realpath(os.getcwd()), os.write
-roots = tuple({os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix)})
+work, paths = os.path.realpath(os.getcwd()), (sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix)
+roots = tuple({os.path.realpath(p) for p in paths})
 def inside(p, places):
     p = os.path.realpath(os.fsdecode(p))
     return any(p == r or p.startswith(r + os.sep) for r in places)
@@ -72,12 +72,16 @@ def hook(event, args):
         if not inside(path, (work,) if writing else (work,) + roots) and os.fsdecode(path) != os.devnull:
             raise PermissionError(f"sandbox: opening {os.fsdecode(path)!r} is not allowed")
 sys.addaudithook(hook)
-ns = {"__name__": "__main__"}
-exec(compile(job["code"], "<teacher code>", "exec"), ns)
-for i, t in enumerate(job["tests"]):
-    exec(compile(t, f"<test {i + 1}>", "exec"), ns)
-sys.stdout.flush()  # what the code printed comes first: the token must be the last line
-write(1, ("\n" + token + "\n").encode())
+def run(job, exec=exec, compile=compile, enumerate=enumerate, write=os.write, flush=sys.stdout.flush):
+    # the token and every builtin the end depends on are locals bound before the code runs: the code finds no
+    # token in a module, and replacing builtins.exec cannot turn the tests into no-ops
+    token, ns = job.pop("token"), {"__name__": "__main__"}
+    exec(compile(job["code"], "<teacher code>", "exec"), ns)
+    for i, t in enumerate(job["tests"]):
+        exec(compile(t, f"<test {i + 1}>", "exec"), ns)
+    flush()  # what the code printed comes first: the token must be the last line
+    write(1, ("\n" + token + "\n").encode())
+run(job)
 """
 
 def _limits(cpu_s:int, memory_mb:int, file_mb:int):
