@@ -15,7 +15,7 @@ import torch.nn.functional as F
 # %% auto #0
 __all__ = ['DATA_DIR', 'Record', 'record_id', 'JsonlStore', 'item_id', 'fill', 'temp_store', 'package_dir', 'seed_names',
            'load_seed', 'TopK', 'chat_messages', 'template_ids', 'tokenize_chat', 'check_examples', 'response_start',
-           'pad_batch']
+           'pad_batch', 'trained_positions']
 
 # %% ../../nbs/00_core/01_data.ipynb #fb0d675f
 @dataclass
@@ -182,20 +182,28 @@ def seed_names() -> list[str]:
     return sorted(p.stem for p in DATA_DIR.glob("*.jsonl"))
 
 def load_seed(name:str|Path) -> list[Record]:
-    "Records of a shipped seed set (by name) or of any JSONL file (by path)."
+    "Records of a shipped seed set (by name) or of a JSONL file (by path): Records, or Alpaca-style rows."
     path = Path(name)
     if path.suffix != ".jsonl": path = DATA_DIR/f"{name}.jsonl"
     if not path.is_file(): raise FileNotFoundError(f"no seed set {str(name)!r}; shipped ones: {seed_names()}")
     records, ids = [], {}
     for n, line in enumerate(path.read_bytes().split(b"\n"), 1):  # newline-only framing, as JsonlStore
         if not line.strip(): continue
-        try: r = Record.from_dict(json.loads(line.decode("utf-8")))
+        try:
+            d = json.loads(line.decode("utf-8"))
+            if given := isinstance(d, dict) and "id" in d: r = Record.from_dict(d)
+            else:  # a row without an id (Alpaca's instruction, input, output) is named by its content
+                r = Record.from_dict({"id": record_id(d.get("instruction"), d.get("input", "")), **d}
+                                     if isinstance(d, dict) else d)
         except UnicodeDecodeError: raise ValueError(f"{path}:{n}: not UTF-8 text") from None
         except (json.JSONDecodeError, ValueError) as e: raise ValueError(f"{path}:{n}: {e}") from None
-        if r.id in ids: raise ValueError(f"{path}:{n}: id {r.id!r} was already used on line {ids[r.id]}")
+        if r.id in ids:
+            raise ValueError(f"{path}:{n}: " + (f"id {r.id!r} was already used on line {ids[r.id]}" if given
+                             else f"repeats the instruction and input of line {ids[r.id]}"))
         ids[r.id] = n; records.append(r)
     if not records: raise ValueError(f"seed file {path} is empty")
     return records
+
 
 # %% ../../nbs/00_core/01_data.ipynb #5b6c279f
 @dataclass
@@ -293,3 +301,10 @@ def pad_batch(examples:list[dict], pad_id:int) -> dict:
     return {"input_ids": torch.tensor(pad(ids, pad_id)),
             "attention_mask": torch.tensor(pad([[1]*len(x) for x in ids], 0)),
             "labels": torch.tensor(pad([e["labels"] for e in examples], -100))}
+
+# %% ../../nbs/00_core/01_data.ipynb #757ad26b
+def trained_positions(example:dict) -> list[int]:
+    "Positions t whose next token t+1 is a response token: where the logits that KD and SFT train sit."
+    labels = example["labels"]
+    return [t for t in range(len(labels) - 1) if labels[t + 1] != -100]
+

@@ -104,7 +104,7 @@ def read_features(out_dir:str|Path, # what `extract_features` wrote: features.js
                   tokenizer) -> list[dict]: # the teacher's: records are tokenized again, as then
     "Tokenized examples with the top-k `extract_features` stored: offline KD from disk, no teacher."
     from safetensors.torch import load_file
-    from distill_nb.core.data import JsonlStore, tokenize_chat
+    from distill_nb.core.data import JsonlStore, tokenize_chat, trained_positions
     out_dir = Path(out_dir)
     if not (out_dir/"features.jsonl").exists():
         raise FileNotFoundError(f"{out_dir} holds no features.jsonl (extract_features writes one)")
@@ -114,7 +114,7 @@ def read_features(out_dir:str|Path, # what `extract_features` wrote: features.js
         if r.meta["shard"] != name:  # the rows of a shard are consecutive: each is read once
             name, tensors = r.meta["shard"], load_file(out_dir/r.meta["shard"])
         e = tokenize_chat([r], tokenizer, max_len=r.meta["settings"]["max_len"])[0]
-        pos = [t for t in range(len(e["labels"]) - 1) if e["labels"][t + 1] != -100]
+        pos = trained_positions(e)
         if len(pos) != r.meta["tokens"]:
             raise ValueError(f"record {r.id!r}: {r.meta['tokens']} positions were stored, this "
                              f"tokenizer gives {len(pos)} (not the teacher's tokenizer?)")

@@ -9,7 +9,8 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 from safetensors.torch import save_file, load_file
-from ..core.data import JsonlStore, Record, fill, pad_batch, tokenize_chat
+from ..core.data import JsonlStore, Record, pad_batch, tokenize_chat, trained_positions
+from .labeling import elicit
 from ..core.models import model_device, to_device
 from ..core.teachers import WhiteBoxError, require_white_box, teacher_name
 from ..core.data import TopK
@@ -28,55 +29,59 @@ def estimate_kl(teacher_logprobs_at:torch.Tensor, student_logprobs_at:torch.Tens
     return (teacher_logprobs_at - student_logprobs_at).mean(-1)
 
 # %% ../../nbs/01_elicit/03_features.ipynb #8cb1e3f5
-def _response_positions(example:dict) -> torch.Tensor:
-    "Positions t whose next token t+1 is a response token (where KD trains)."
-    labels = torch.tensor(example["labels"])
-    return (labels[1:] != -100).nonzero().squeeze(-1)
-
 @torch.no_grad()
 def extract_features(teacher, records:list[Record], out_dir:str|Path, top_k:int=16, sampled:int=0,
-                     layers:list[int]|None=None, # hidden states to keep (0 = embeddings); None keeps none
+                     layers:list[int]|None=None, # hidden states to keep (0 = embeddings); None: none
                      batch_size:int=8, max_len:int=256, seed:int=0) -> JsonlStore:
-    "Per response token: top-k log-probs (+ tail), optionally `sampled` tokens and hidden states, into safetensors shards."
+    "Per response token: top-k log-probs (+ tail), maybe sampled tokens and hidden states, in shards."
     require_white_box(teacher, "feature extraction")
     if top_k < 1: raise ValueError(f"top_k must be >= 1, got {top_k}")
     out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
     index, g = JsonlStore(out/"features.jsonl"), torch.Generator().manual_seed(seed)
-    def make(batch):
+    def make(batch, dropped):
         ex = tokenize_chat(batch, teacher.tokenizer, max_len=max_len)
-        b = pad_batch(ex, teacher.tokenizer.pad_token_id)
-        b = to_device(b, model_device(teacher.model))
-        res = teacher.model(input_ids=b["input_ids"], attention_mask=b["attention_mask"], output_hidden_states=layers is not None)
-        tensors, rows = {}, []
-        shard = f"shard-{batch[0].id}.safetensors"
+        b = to_device(pad_batch(ex, teacher.tokenizer.pad_token_id), model_device(teacher.model))
+        res = teacher.model(input_ids=b["input_ids"], attention_mask=b["attention_mask"],
+                            output_hidden_states=layers is not None)
+        tensors, rows, shard = {}, [], f"shard-{batch[0].id}.safetensors"
         for j, (r, e) in enumerate(zip(batch, ex)):
-            pos = _response_positions(e).to(res.logits.device)
-            lp = F.log_softmax(res.logits[j, pos].float(), -1).cpu()  # sampled with a CPU generator, stored from the CPU
+            pos = torch.tensor(trained_positions(e), dtype=torch.long, device=res.logits.device)
+            lp = F.log_softmax(res.logits[j, pos].float(), -1).cpu()  # sampled by a CPU generator
             vals, idx = lp.topk(top_k, -1)
-            tensors |= {f"{r.id}.indices": idx.int(), f"{r.id}.logprobs": vals.half(), f"{r.id}.tail": (1 - vals.exp().sum(-1)).clamp(min=0).half()}
+            tail = (1 - vals.exp().sum(-1)).clamp(min=0)
+            tensors |= {f"{r.id}.indices": idx.int(), f"{r.id}.logprobs": vals.half(),
+                        f"{r.id}.tail": tail.half()}
             if sampled:
                 smp = sample_tokens(lp, sampled, generator=g)
-                tensors |= {f"{r.id}.sampled_ids": smp["ids"].int(), f"{r.id}.sampled_logprobs": smp["logprobs"].half()}
-            for l in layers or []: tensors[f"{r.id}.hidden{l}"] = res.hidden_states[l][j, pos].half().contiguous()
-            rows.append(Record(id=r.id, instruction=r.instruction, output=r.output, meta={"shard": shard, "tokens": len(pos)}))
-        save_file({k: v.cpu().contiguous() for k, v in tensors.items()}, out/shard)  # shard first, then its index lines
+                tensors |= {f"{r.id}.sampled_ids": smp["ids"].int(),
+                            f"{r.id}.sampled_logprobs": smp["logprobs"].half()}
+            for l in layers or []: tensors[f"{r.id}.hidden{l}"] = res.hidden_states[l][j, pos].half()
+            rows.append(Record(id=r.id, instruction=r.instruction, output=r.output,
+                               meta={"shard": shard, "tokens": len(pos)}))
+        save_file({k: v.cpu().contiguous() for k, v in tensors.items()}, out/shard)  # before its index
         return rows
-    fill(index, records, make, batch_size=batch_size, desc="extracting features",  # a resume must not mix caches
-         settings={"teacher": teacher_name(teacher), "top_k": top_k, "sampled": sampled, "layers": layers, "max_len": max_len})
+    # the settings are stored with each row: a resume with another k, length or teacher is refused
+    elicit(teacher, records, make, index, "extracting features", batch_size, top_k=top_k,
+           sampled=sampled, layers=layers, max_len=max_len)
     return index
 
+
+# %% ../../nbs/01_elicit/03_features.ipynb #be44d36f
 def load_features(out_dir:str|Path, rid:str) -> dict:
-    "The stored feature tensors of record `rid` (`indices`, `logprobs`, `tail`, maybe `sampled_*`, `hidden{l}`)."
+    "The stored tensors of record `rid`: `indices`, `logprobs`, `tail`, maybe `sampled_*`, `hidden{l}`."
     out = Path(out_dir)
     row = next((r for r in JsonlStore(out/"features.jsonl") if r.id == rid), None)
     if row is None: raise KeyError(f"no features for record {rid!r} in {out}")
-    return {k.split(".", 1)[1]: v for k, v in load_file(out/row.meta["shard"]).items() if k.split(".", 1)[0] == rid}
+    return {k.split(".", 1)[1]: v for k, v in load_file(out/row.meta["shard"]).items()
+            if k.split(".", 1)[0] == rid}
 
+
+# %% ../../nbs/01_elicit/03_features.ipynb #4d6e4293
 def bytes_per_token(out_dir:str|Path, keys:tuple=("indices", "logprobs", "tail")) -> float:
     "Stored bytes per response token for the given feature kinds (default: the top-k logit cache)."
     out = Path(out_dir)
     index = list(JsonlStore(out/"features.jsonl"))
-    total = 0
-    for shard in {r.meta["shard"] for r in index}:
-        total += sum(v.numel() * v.element_size() for k, v in load_file(out/shard).items() if k.split(".", 1)[1] in keys)
+    total = sum(v.numel() * v.element_size() for shard in {r.meta["shard"] for r in index}
+                for k, v in load_file(out/shard).items() if k.split(".", 1)[1] in keys)
     return total / sum(r.meta["tokens"] for r in index)
+
