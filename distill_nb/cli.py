@@ -4,27 +4,30 @@
 
 # %% ../nbs/08_cli/00_cli.ipynb #19ece2d4
 from __future__ import annotations
-import argparse, json, random, sys, time
+import argparse, inspect, json, random, sys, time
 from pathlib import Path
+from typing import Callable
 from .distill.divergences import DIVERGENCES, check_temperature
 from .core.teachers import TeacherError, WhiteBoxError, teacher_name
 
 # %% auto #0
-__all__ = ['label_seeds', 'run_demo', 'parser', 'main']
+__all__ = ['COMMANDS', 'CHECKS', 'label_seeds', 'run_demo', 'label_command', 'features_command', 'distill_command',
+           'evaluate_command', 'add_flags', 'docs_command', 'parser', 'main']
 
 # %% ../nbs/08_cli/00_cli.ipynb #7a0ef544
 def label_seeds(teacher, seeds:list, store, max_new_tokens:int=64, batch_size:int=8) -> dict:
-    "Teacher answers for each seed into `store` (resumable); returns counts of kept and dropped (empty) answers."
-    from distill_nb.core.data import Record, fill
-    dropped = []
-    def make(batch):
-        outs = teacher.generate([s.instruction for s in batch], max_new_tokens=max_new_tokens)
-        dropped.extend(s.id for s, o in zip(batch, outs) if not o)
-        return [Record(id=s.id, instruction=s.instruction, input=s.input, output=o, meta={**s.meta, "teacher_max_new_tokens": max_new_tokens})
-                for s, o in zip(batch, outs) if o]
-    added = fill(store, seeds, make, batch_size=batch_size, desc="teacher labelling",
-                 settings={"teacher": teacher_name(teacher), "max_new_tokens": max_new_tokens})
-    return {"added": added, "dropped_empty": dropped}
+    "Each seed's teacher answer into `store` (resumable): the count added, ids of empty answers."
+    from distill_nb.core.data import Record
+    from distill_nb.elicit.labeling import Malformed, ask
+    empty, before = [], len(store)
+    def record_of(s, text):
+        if not text: empty.append(s.id); raise Malformed("empty answer", text)
+        return Record(id=s.id, instruction=s.instruction, input=s.input, output=text,
+                      meta={**s.meta, "teacher_max_new_tokens": max_new_tokens})
+    ask(teacher, seeds, lambda s: s.instruction, record_of, store, "teacher labelling",
+        max_new_tokens, batch_size)
+    return {"added": len(store) - before, "dropped_empty": empty}
+
 
 # %% ../nbs/08_cli/00_cli.ipynb #1f7eb513
 def _table(rows:dict[str, list]) -> str:
@@ -45,14 +48,24 @@ def _plot_history(history:list[dict], path:Path):
     fig.tight_layout(); fig.savefig(path, dpi=110); plt.close(fig)
 
 # %% ../nbs/08_cli/00_cli.ipynb #c3092698
-def run_demo(out:str|Path="demo_out", quick:bool=False, teacher=None, # default: the embedded SmolLM2
-             seed_set:str="basics", keep:int|None=None, steps:int|None=None, batch_size:int=4, lr:float=2e-4,
-             alpha_ce:float=0.5, temperature:float=1.0, divergence:str="forward_kl", held_out:int|None=None, max_new_tokens:int|None=None,
-             seed:int=0, log=print) -> dict:
+def run_demo(out:str="demo_out", # folder: labels_<N>tok.jsonl, report.json, loss.png, report.png
+             quick:bool=False, # a smoke test of about a minute: 12 seeds, 4 steps, short answers
+             teacher:str|None=None, # a rung of the ladder, hub id or folder; default: SmolLM2
+             seed_set:str="basics", # a shipped seed set or a .jsonl file
+             keep:int|None=None, # student layers (default: 8 of every 15, 16 of SmolLM2's 30)
+             steps:int|None=None, # distillation steps (default 60, quick 4)
+             batch_size:int=4, lr:float=2e-4,
+             alpha_ce:float=0.5, # weight of cross-entropy vs the divergence, in [0, 1]
+             temperature:float=1.0, # KD softening temperature T > 0
+             divergence:str="forward_kl", # the token-level divergence to the teacher
+             held_out:int|None=None, # held-out records for evaluation (default 12, quick 4)
+             max_new_tokens:int|None=None, # answer length (default 64, quick 24)
+             seed:int=0, log:Callable=print) -> dict:
     "Label → shrink → distill → evaluate; prints a table and writes `report.json` and `loss.png` into `out`."
     import torch
     from distill_nb.core.data import JsonlStore, load_seed, tokenize_chat
     from distill_nb.core.models import shrink
+    from distill_nb.core.ladder import load_teacher
     from distill_nb.core.teachers import load_default_teacher
     from distill_nb.distill.kd import distill, check_pair
     from distill_nb.evaluate.metrics import measure
@@ -70,8 +83,10 @@ def run_demo(out:str|Path="demo_out", quick:bool=False, teacher=None, # default:
     if quick: seeds = seeds[:12]
     if len(seeds) <= n_held: raise ValueError(f"seed set {seed_set!r} has {len(seeds)} items: too few for {n_held} held out")
     log(f"[1/4] teacher labels {len(seeds)} seed instructions → {out/f'labels_{max_new_tokens}tok.jsonl'}")
+    if isinstance(teacher, (str, Path)): teacher = load_teacher(teacher)
     if teacher is not None and not getattr(teacher, "white_box", False):
-        raise WhiteBoxError(f"the demo distils token-level KD and needs a white-box teacher; {teacher_name(teacher)} is black-box")
+        raise WhiteBoxError("the demo distils token-level KD and needs a white-box teacher; "
+                            f"{teacher_name(teacher)} is black-box")
     teacher = teacher or load_default_teacher()
     store = JsonlStore(out/f"labels_{max_new_tokens}tok.jsonl")  # a quick run's short answers are kept apart
     stats = label_seeds(teacher, seeds, store, max_new_tokens=max_new_tokens)
@@ -116,53 +131,185 @@ def run_demo(out:str|Path="demo_out", quick:bool=False, teacher=None, # default:
     log(f"report: {out/'report.json'}, loss curve: {out/'loss.png'}, cost ratios: {out/'report.png'} ({report['seconds']:.0f} s)")
     return report
 
-# %% ../nbs/08_cli/00_cli.ipynb #465173fa
+# %% ../nbs/08_cli/00_cli.ipynb #40fd0206
+def label_command(teacher:str, # a rung of the ladder (`load_teacher`), hub id, folder or .gguf
+                  data:str, # instructions: JSONL (Alpaca-style rows, ids optional) or a seed set
+                  out:str, # the labelled records' JSONL: appended as written, a rerun resumes
+                  max_new_tokens:int=128, batch_size:int=8,
+                  backend:str="hf", # "hf" or "llamacpp" (a GGUF teacher, fast on a CPU)
+                  log:Callable=print) -> Path:
+    "$D^{label}$ (§3.1.1): the teacher's answer to every instruction of `data`, appended to `out`."
+    from distill_nb.core.data import JsonlStore, load_seed
+    from distill_nb.core.ladder import load_teacher
+    from distill_nb.elicit.labeling import label
+    seeds, store = load_seed(data), JsonlStore(out)
+    got = label(load_teacher(teacher, backend=backend), seeds, store=store,
+                max_new_tokens=max_new_tokens, batch_size=batch_size)
+    dropped = f"; dropped {dict(got.dropped)}" if got.dropped else ""
+    log(f"labelled {len(got.records)} of {len(seeds)} instructions → {store.path}{dropped}")
+    return store.path
+
+
+# %% ../nbs/08_cli/00_cli.ipynb #8c1d99aa
+def _labelled(data:str) -> list:
+    "The records of `data`, refused unless each has an output to learn from."
+    from distill_nb.core.data import load_seed
+    records = load_seed(data)
+    if missing := [r.id for r in records if not r.output]:
+        raise ValueError(f"{data}: {len(missing)} of {len(records)} records have no output to "
+                         f"learn from (e.g. {missing[0]!r}); label them first: distill_nb label")
+    return records
+
+
+# %% ../nbs/08_cli/00_cli.ipynb #abcaeb78
+def features_command(teacher:str, # a white-box teacher: a rung, hub id or folder
+                     data:str, # labelled records (what `label` wrote)
+                     out:str, # a folder: features.jsonl + safetensors shards; a rerun resumes
+                     top_k:int=16, max_len:int=256, batch_size:int=8, log:Callable=print) -> Path:
+    "$D^{feat}$ (§3.1.4): the teacher's top-k log-probs on every response token, for offline KD."
+    from distill_nb.core.ladder import load_teacher
+    from distill_nb.elicit.features import bytes_per_token, extract_features
+    index = extract_features(load_teacher(teacher), _labelled(data), out, top_k=top_k,
+                             max_len=max_len, batch_size=batch_size)
+    log(f"top-{top_k} of {len(index)} records → {out} ({bytes_per_token(out):.0f} bytes per token)")
+    return Path(out)
+
+
+# %% ../nbs/08_cli/00_cli.ipynb #657a95ed
+def distill_command(teacher:str, # a white-box teacher; with `features` only its tokenizer is used
+                    out:str, # a folder: `student/` (safetensors), `history.jsonl`, `checkpoints/`
+                    data:str|None=None, # labelled records (what `label` wrote); not with `features`
+                    features:str|None=None, # offline KD: a folder `features` wrote; no teacher runs
+                    student:str|None=None, # a folder or hub id; default: the teacher, shrunk
+                    keep:int|None=None, # the shrunk student's layers (default: about half)
+                    steps:int=100, batch_size:int=4, lr:float=1e-4,
+                    alpha_ce:float=0.5, # weight of cross-entropy on the answers vs the divergence
+                    temperature:float=1.0, divergence:str="forward_kl",
+                    on_policy_fraction:float=0.0, # GKD's λ: batches of the student's own samples
+                    max_len:int=256, seed:int=0, log:Callable=print) -> Path:
+    "Token-level KD (§3.2.2) of a student from a teacher on labelled records; a rerun resumes."
+    import torch
+    from distill_nb.core.data import tokenize_chat
+    from distill_nb.core.ladder import load_teacher
+    from distill_nb.core.models import shrink
+    from distill_nb.distill.kd import check_pair, distill, read_features
+    if (data is None) == (features is None):
+        raise ValueError("give --data (online KD) or --features (offline), one of them")
+    if student is not None and keep is not None:
+        raise ValueError("--keep shrinks the teacher: not with --student")
+    t, out = load_teacher(teacher), Path(out)
+    examples = (read_features(features, t.tokenizer) if features
+                else tokenize_chat(_labelled(data), t.tokenizer, max_len=max_len))
+    torch.manual_seed(seed)
+    n = t.model.config.num_hidden_layers
+    s = load_teacher(student).model if student else shrink(t.model, keep=keep or max(1, n // 2))
+    check_pair(s, t)
+    history = distill(s, None if features else t, examples, steps=steps, batch_size=batch_size,
+                      lr=lr, alpha_ce=alpha_ce, temperature=temperature, divergence=divergence,
+                      seed=seed, on_policy_fraction=on_policy_fraction, checkpoint_dir=out/"checkpoints")
+    s.save_pretrained(out/"student"); t.tokenizer.save_pretrained(out/"student")
+    (out/"history.jsonl").write_text("".join(json.dumps(h) + "\n" for h in history))
+    log(f"distilled {steps} steps on {len(examples)} examples: KD term {history[0]['kd']:.3f} → "
+        f"{history[-1]['kd']:.3f}; student → {out/'student'}")
+    return out/"student"
+
+
+# %% ../nbs/08_cli/00_cli.ipynb #c9bad161
+def evaluate_command(teacher:str, # the teacher the student is measured against
+                     student:str, # a folder (what `distill` wrote) or hub id
+                     data:str, # held-out records with the teacher's answers (what `label` wrote)
+                     out:str|None=None, # a JSON file for the numbers (default: print only)
+                     max_new_tokens:int=64, max_len:int=256, log:Callable=print) -> dict:
+    "Held-out fidelity (KL per token to the teacher, ROUGE-L of the answers) and cost of a student."
+    from distill_nb.core.data import tokenize_chat
+    from distill_nb.core.ladder import load_teacher
+    from distill_nb.evaluate.metrics import measure
+    t, records = load_teacher(teacher), _labelled(data)
+    examples = tokenize_chat(records, t.tokenizer, max_len)
+    m = measure(t, load_teacher(student).model, records, examples, max_new_tokens)
+    log(_table({"metric": [f"student on {len(records)} held-out records"],
+                "KL(p‖q) / token ↓": [m["teacher_kl"]], "ROUGE-L vs teacher ↑": [m["rouge_l"]],
+                "parameters (M)": [m["params_m"]], "tokens / s": [m["tokens_per_s"]]}))
+    if out: Path(out).write_text(json.dumps(m, indent=2)); log(f"→ {out}")
+    return m
+
+
+# %% ../nbs/08_cli/00_cli.ipynb #0df139ee
 def _positive(kind):
+    "An argparse type: a number of `kind` that must be > 0."
     def conv(s):
         v = kind(s)
         if v <= 0: raise argparse.ArgumentTypeError(f"must be > 0, got {s}")
         return v
+    conv.__name__ = kind.__name__  # argparse names it in "invalid int value"
     return conv
 
 def _fraction(s):
+    "An argparse type: a number in [0, 1]."
     v = float(s)
     if not 0 <= v <= 1: raise argparse.ArgumentTypeError(f"must be in [0, 1], got {s}")
     return v
+_fraction.__name__ = "float"
 
-def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="distill_nb", description="Knowledge distillation of LLMs, as literate notebooks.")
-    sub = p.add_subparsers(dest="command", required=True)
-    d = sub.add_parser("demo", help="label → shrink → distill → evaluate (default teacher: the embedded SmolLM2)")
-    d.add_argument("--quick", action="store_true", help="a ~1 minute run (12 seeds, 4 steps)")
-    d.add_argument("--teacher", default="smollm2-135m",
-                   help="a rung of the teacher ladder (smollm2-135m, qwen2.5-coder-0.5b, …), a hub id or a folder")
-    d.add_argument("--out", default="demo_out", help="output folder (labels_<N>tok.jsonl, report.json, loss.png)")
-    d.add_argument("--seed-set", default="basics", help="a shipped seed set name or a .jsonl path")
-    d.add_argument("--keep", type=_positive(int), help="student layers (default: 16 of 30)")
-    d.add_argument("--steps", type=_positive(int), help="distillation steps (default 60, quick 4)")
-    d.add_argument("--batch-size", type=_positive(int), default=4)
-    d.add_argument("--lr", type=_positive(float), default=2e-4)
-    d.add_argument("--alpha-ce", type=_fraction, default=0.5, help="weight of cross-entropy vs KD, in [0, 1]")
-    d.add_argument("--temperature", type=_positive(float), default=1.0, help="KD softening temperature T > 0")
-    d.add_argument("--divergence", default="forward_kl", choices=sorted(DIVERGENCES), help="token-level divergence to the teacher")
-    d.add_argument("--held-out", type=_positive(int), help="held-out records for evaluation (default 12, quick 4)")
-    d.add_argument("--max-new-tokens", type=_positive(int), help="teacher/student answer length (default 64, quick 24)")
-    s = sub.add_parser("docs", help="build the documentation site offline (needs the [dev] extra)")
-    s.add_argument("--out", default="site", help="where the HTML site goes")
+
+# %% ../nbs/08_cli/00_cli.ipynb #a6ef4d19
+def add_flags(p:argparse.ArgumentParser, fn:Callable, # one flag per parameter of `fn`
+              extra:dict|None=None, # name -> more `add_argument` keywords (choices, a type)
+              skip:tuple=("log",)) -> argparse.ArgumentParser:
+    "Flags from a signature: `--max-new-tokens` for `max_new_tokens`, its comment as help."
+    from fastcore.docments import docments
+    helps, extra = docments(fn), extra or {}
+    for name, prm in inspect.signature(fn).parameters.items():
+        if name in skip: continue
+        ann, kw = str(prm.annotation), {"help": (helps.get(name) or "").replace("%", "%%")}
+        if "bool" in ann: kw["action"] = "store_true"
+        else:
+            kind = int if "int" in ann else float if "float" in ann else str
+            kw["type"] = _positive(kind) if kind is not str and name != "seed" else kind
+        if prm.default is prm.empty: kw["required"] = True
+        else:
+            kw["default"] = prm.default
+            if prm.default is not None and prm.default is not False:
+                kw["help"] += f" (default: {prm.default})"
+        p.add_argument("--" + name.replace("_", "-"), **(kw | extra.get(name, {})))
     return p
 
+
+# %% ../nbs/08_cli/00_cli.ipynb #465173fa
+def docs_command(out:str="site", # where the HTML site goes
+                 log:Callable=print) -> Path:
+    "Build the documentation site offline (needs the [dev] extra)."
+    from distill_nb.docs import build_site
+    site = build_site(out)
+    log(f"site: {site}/index.html")
+    return site
+
+
+# %% ../nbs/08_cli/00_cli.ipynb #7f900e1d
+COMMANDS = {"demo": run_demo, "label": label_command, "features": features_command,
+            "distill": distill_command, "evaluate": evaluate_command, "docs": docs_command}
+CHECKS = {"alpha_ce": {"type": _fraction}, "on_policy_fraction": {"type": _fraction},
+          "divergence": {"choices": sorted(DIVERGENCES)},
+          "backend": {"choices": ["hf", "llamacpp"]}}
+
+
+# %% ../nbs/08_cli/00_cli.ipynb #d8c45252
+def parser() -> argparse.ArgumentParser:
+    "The command line: a subcommand per function of `COMMANDS`, each flag from its signature."
+    about = "Knowledge distillation of LLMs, as literate notebooks."
+    p = argparse.ArgumentParser(prog="distill_nb", description=about)
+    sub = p.add_subparsers(dest="command", required=True)
+    for name, fn in COMMANDS.items():
+        add_flags(sub.add_parser(name, help=fn.__doc__.replace("%", "%%")), fn, CHECKS)
+    return p
+
+
+# %% ../nbs/08_cli/00_cli.ipynb #5381da38
 def main(argv:list[str]|None=None):
     "Entry point of the `distill_nb` console script."
-    args = parser().parse_args(argv)
-    try:
-        if args.command == "demo":
-            from distill_nb.core.ladder import load_teacher
-            teacher = None if args.teacher == "smollm2-135m" else load_teacher(args.teacher)
-            run_demo(args.out, quick=args.quick, teacher=teacher, seed_set=args.seed_set, keep=args.keep, steps=args.steps,
-                     batch_size=args.batch_size, lr=args.lr, alpha_ce=args.alpha_ce, temperature=args.temperature, divergence=args.divergence,
-                     held_out=args.held_out, max_new_tokens=args.max_new_tokens)
-        elif args.command == "docs":
-            from distill_nb.docs import build_site
-            print(f"site: {build_site(args.out)}/index.html")
+    args = vars(parser().parse_args(argv))
+    command = args.pop("command")
+    try: COMMANDS[command](**args)
     except (ValueError, OSError, ModuleNotFoundError, WhiteBoxError, TeacherError) as e:
-        sys.exit(f"distill_nb {args.command}: error: {e}")
+        sys.exit(f"distill_nb {command}: error: {e}")
+

@@ -39,3 +39,32 @@ def test_demo_end_to_end_on_tiny_models(tmp_path, tiny_teacher):
     rep3 = run_demo(tmp_path, quick=True, teacher=tiny_teacher, steps=1, max_new_tokens=16, log=lambda *a: None)
     assert rep3["labelling"]["added"] == 12
     assert (tmp_path/"labels_12tok.jsonl").read_text().splitlines() == labels
+
+def test_own_teacher_student_and_jsonl_from_the_command_line(tmp_path, tiny_teacher):
+    "A practitioner's pipeline as commands: their teacher and student folders, their JSONL without ids."
+    from distill_nb.core.data import load_seed
+    from distill_nb.core.models import tiny_lm
+    tiny_teacher.model.save_pretrained(tmp_path/"teacher"); tiny_teacher.tokenizer.save_pretrained(tmp_path/"teacher")
+    tiny_lm(n_layers=2, hidden_size=64).save_pretrained(tmp_path/"student")
+    tiny_teacher.tokenizer.save_pretrained(tmp_path/"student")
+    rows = [{"instruction": s.instruction, "input": "", "output": ""} for s in load_seed("basics")[:10]]
+    (tmp_path/"mine.jsonl").write_text("\n".join(json.dumps(r) for r in rows[:8]))
+    (tmp_path/"held.jsonl").write_text("\n".join(json.dumps(r) for r in rows[8:]))
+    t, cli = ["--teacher", str(tmp_path/"teacher")], lambda *a: run("distill_nb", *map(str, a))
+    for name in ("mine", "held"):
+        r = cli("label", *t, "--data", tmp_path/f"{name}.jsonl", "--out", tmp_path/f"{name}_labels.jsonl",
+                "--max-new-tokens", 16)
+        assert r.returncode == 0, r.stderr
+        assert f"labelled {len(rows[:8]) if name == 'mine' else 2} of" in r.stdout and str(tmp_path) in r.stdout
+    held = ["--data", tmp_path/"held_labels.jsonl"]
+    before = cli("evaluate", *t, "--student", tmp_path/"student", *held, "--out", tmp_path/"before.json")
+    r = cli("distill", *t, "--student", tmp_path/"student", "--data", tmp_path/"mine_labels.jsonl",
+            "--out", tmp_path/"run", "--steps", 20, "--lr", 3e-3)
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path/"run"/"student"/"model.safetensors").exists() and "student →" in r.stdout
+    after = cli("evaluate", *t, "--student", tmp_path/"run"/"student", *held, "--out", tmp_path/"after.json")
+    assert before.returncode == after.returncode == 0, (before.stderr, after.stderr)
+    kl = lambda f: json.loads((tmp_path/f).read_text())["teacher_kl"]
+    assert kl("after.json") < kl("before.json")  # the distilled student is closer to the teacher
+    r = cli("distill", *t, "--data", tmp_path/"mine.jsonl", "--out", tmp_path/"x")  # not labelled yet
+    assert r.returncode == 1 and "records have no output to learn from" in r.stderr and "Traceback" not in r.stderr
