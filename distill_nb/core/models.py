@@ -152,20 +152,31 @@ def end_layers(n:int, k:int) -> list[int]:
     "The blocks `shrink(model, k)` keeps of `n`: the first ⌈k/2⌉ and the last ⌊k/2⌋."
     return list(range((k+1)//2)) + list(range(n - k//2, n))
 
+# %% ../../nbs/00_core/00_models.ipynb #e5cc0e20
+def _get(obj, path:str):
+    "The attribute at a dotted `path` of `obj`, or None."
+    for a in path.split("."): obj = getattr(obj, a, None)
+    return obj
+
 # %% ../../nbs/00_core/00_models.ipynb #6ec2ebf8
-def shrink(model:nn.Module, # a decoder-only `transformers` model (Llama family and alike)
+def shrink(model:nn.Module, # a `transformers` decoder (Llama family and alike) or BERT-style encoder
            keep:int|list[int]|None=None, # how many layers (the first and last ones), or which; default half
           ) -> nn.Module:
     "A student: a copy of `model` with only the transformer blocks `keep` (DistilBERT-style init)."
-    layers = model.model.layers
-    n = len(layers)
+    paths = ("model.layers", "encoder.layer", "bert.encoder.layer")  # decoders, BertModel, BERT heads
+    path = next((p for p in paths if isinstance(_get(model, p), nn.ModuleList)), None)
+    if path is None:
+        raise TypeError(f"{type(model).__name__} has no block list shrink knows ({', '.join(paths)})")
+    n = len(_get(model, path))
     if keep is None: keep = n // 2
     idx = end_layers(n, keep) if isinstance(keep, int) else list(keep)
     if not idx or len(set(idx)) != len(idx) or any(not 0 <= i < n for i in idx):
         raise ValueError(f"keep must name distinct layers in 0..{n-1} (or be a count 1..{n}), got {keep}")
     student = copy.deepcopy(model)
-    student.model.layers = nn.ModuleList([student.model.layers[i] for i in idx])
-    for j, layer in enumerate(student.model.layers):
+    parent, name = path.rsplit(".", 1)
+    layers = nn.ModuleList([_get(student, path)[i] for i in idx])
+    setattr(_get(student, parent), name, layers)
+    for j, layer in enumerate(layers):
         if hasattr(layer, "self_attn") and hasattr(layer.self_attn, "layer_idx"): layer.self_attn.layer_idx = j  # for the KV cache
     student.config.num_hidden_layers = len(idx)
     if isinstance(getattr(student.config, "layer_types", None), list):
