@@ -10,7 +10,8 @@ from typing import Callable
 from .core.teachers import FunctionTeacher  # its home; still importable from here
 
 # %% auto #0
-__all__ = ['split', 'direction', 'Outcome', 'before_after', 'option_logits', 'option_logprobs', 'fit_options', 'soft_labels']
+__all__ = ['split', 'direction', 'Outcome', 'before_after', 'option_ids', 'option_logits', 'option_logprobs', 'fit_options',
+           'soft_labels']
 
 # %% ../nbs/03_skills/00_recipes.ipynb #9730f4ad
 def split(items:list, n_held:int, seed:int=0) -> tuple[list, list]:
@@ -82,17 +83,19 @@ def before_after(student, # the model to distill into (changed in place by `trai
 # %% ../nbs/03_skills/00_recipes.ipynb #53d18227
 import torch
 
-def _option_ids(tokenizer, options:list[str]) -> list[int]:
+def option_ids(tokenizer, options:list[str]) -> list[int]:
+    "Each option's first token id: the token a one-word answer starts with (they must all differ)."
     if len(options) < 2: raise ValueError(f"need at least two options, got {options}")
     first = [tokenizer.encode(o, add_special_tokens=False)[0] for o in options]
     if len(set(first)) != len(first): raise ValueError(f"options {options} start with the same token; pick options that start differently")
     return first
 
+# %% ../nbs/03_skills/00_recipes.ipynb #d6f6aa98
 def option_logits(model, tokenizer, prompts:list, options:list[str], system:str|None=None) -> torch.Tensor:
     "(N, K) next-token logits of each option's first token where the assistant's reply to each prompt begins."
     from distill_nb.core.teachers import as_messages
     if not prompts: raise ValueError("no prompts")
-    ids = _option_ids(tokenizer, options)
+    ids = option_ids(tokenizer, options)
     chats = [tokenizer.apply_chat_template(as_messages(p, system), tokenize=False, add_generation_prompt=True) for p in prompts]
     from distill_nb.core.models import model_device
     enc = tokenizer(chats, return_tensors="pt", padding=True, add_special_tokens=False).to(model_device(model))
@@ -131,7 +134,7 @@ def soft_labels(teacher, prompts:list, options:list[str], # e.g. ["yes", "no"]: 
     from distill_nb.core.teachers import teacher_name
     if not hasattr(teacher, "next_topk"): raise TypeError(f"{teacher_name(teacher)} gives no next-token log-probs: "
                                                           "soft labels need a white-box or log-prob-serving teacher")
-    ids = _option_ids(teacher.tokenizer, options)
+    ids = option_ids(teacher.tokenizer, options)
     top = teacher.next_topk(prompts, k, system)
     lp = torch.full((len(prompts), len(ids)), float("nan"))
     for j, i in enumerate(ids):
