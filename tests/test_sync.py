@@ -48,7 +48,8 @@ def test_docs_sidebar_follows_the_survey():
     sections = [next(iter(i)) for i in items]
     assert sections[:6] == ["Home", "Core", "3.1 Eliciting knowledge", "3.2 Distillation algorithms", "4 Skill distillation", "5 Vertical domains"], sections
     skills = [next(iter(p.values())) for p in items[4]["4 Skill distillation"]]
-    assert [s.split("/")[1].split("_", 1)[1] for s in skills] == ["recipes.ipynb", "context_following.ipynb", "alignment.ipynb", "agent.ipynb", "nlp_tasks.ipynb"]
+    assert [s.split("/")[1].split("_", 1)[1] for s in skills] == ["recipes.ipynb", "context_following.ipynb", "alignment.ipynb", "agent.ipynb", "nlp_tasks.ipynb",
+            "multimodal.ipynb"]
     assert (ROOT/"nbs"/"sidebar.yml").read_text() == quarto_sidebar(items), "nbs/sidebar.yml is stale: run distill_nb docs"
 
 def test_every_notebook_opens_in_colab():

@@ -64,6 +64,8 @@ def load_scenes(split:str="train", # "train" (4,000 pictures) or "test" (1,000)
                 data:str|Path|None=None) -> list[Scene]: # default: `easy_vqa_dir()`
     "The easy-vqa scenes whose answers pin down colour and shape (`scene_of`), in picture order."
     if split not in ("train", "test"): raise ValueError(f"split must be 'train' or 'test', got {split!r}")
+    if n is not None and (not isinstance(n, int) or n < 1):
+        raise ValueError(f"n must be >= 1 or None, got {n!r}")
     root = Path(data) if data is not None else easy_vqa_dir()
     by = defaultdict(list)
     for q, a, i in json.loads((root/split/"questions.json").read_text()): by[int(i)].append((q, a))
@@ -88,10 +90,11 @@ def question_kind(question:str) -> str:
     return "yes/no"
 
 # %% ../../nbs/03_skills/05_multimodal.ipynb #31c841c5
-def teacher_prompt(description:str, question:str) -> str:
-    "What the text teacher is asked: the scene as text, then the question (yes/no ones say so)."
+def teacher_prompt(description:str|None, # the scene as text; None for a teacher that sees the picture
+                   question:str) -> str:
+    "What the teacher is asked: the scene as text, then the question (yes/no ones say so)."
     ask = "Answer yes or no." if question_kind(question) == "yes/no" else "Answer with one word."
-    return f"{description}\nQuestion: {question}\n{ask}"
+    return ("" if description is None else f"{description}\n") + f"Question: {question}\n{ask}"
 
 # %% ../../nbs/03_skills/05_multimodal.ipynb #c7d4294e
 def pixels(scenes:list[Scene]) -> torch.Tensor:
@@ -218,8 +221,8 @@ def vlm_soft_labels(model, processor, # a `transformers` image-text-to-text mode
     try:
         out = []
         for i in range(0, len(questions), batch_size):
-            chats = [[{"role": "user", "content": [{"type": "image"}, {"type": "text", "text":
-                      f"{q}\nAnswer with one word from: {', '.join(options)}."}]}]
+            chats = [[{"role": "user", "content": [{"type": "image"},
+                                                   {"type": "text", "text": teacher_prompt(None, q)}]}]
                      for q in questions[i:i+batch_size]]
             texts = [processor.apply_chat_template(c, add_generation_prompt=True) for c in chats]
             images = [Image.open(s.path).convert("RGB") for s in scenes[i:i+batch_size]]
