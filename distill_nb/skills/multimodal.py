@@ -4,12 +4,13 @@
 
 # %% ../../nbs/03_skills/05_multimodal.ipynb #3d51ac70
 from __future__ import annotations
-import importlib.util, json, re
+import json, re
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 import torch
 import torch.nn as nn
+from ..core.data import package_dir
 from ..recipes import option_ids
 
 # %% auto #0
@@ -25,10 +26,9 @@ ANSWERS = ("yes", "no") + SHAPES + COLORS  # easy-vqa's 13 answers
 # %% ../../nbs/03_skills/05_multimodal.ipynb #98bbe30a
 def easy_vqa_dir() -> Path:
     "The `easy-vqa` package's data folder (a dependency of distill_nb: no network at run time)."
-    spec = importlib.util.find_spec("easy_vqa")
-    if spec is None or not spec.submodule_search_locations:
+    if (root := package_dir("easy_vqa")) is None:
         raise ModuleNotFoundError("the easy-vqa package is not installed: pip install easy-vqa==1.0")
-    return Path(next(iter(spec.submodule_search_locations)))/"data"
+    return root/"data"
 
 # %% ../../nbs/03_skills/05_multimodal.ipynb #575417c2
 def scene_of(qas:list[tuple[str, str]]) -> tuple[str|None, str|None]:
@@ -193,16 +193,17 @@ def fit_vision(student:VisionStudent, tokenizer, images:torch.Tensor, questions:
 def stored_soft_labels(teacher, prompts:list[str], path:str|Path, # a JSONL file, appended as labels come
                        options:list[str]=ANSWERS, chunk:int=64) -> torch.Tensor:
     "(N, K) `soft_labels` of the options for each prompt, kept in `path`: a rerun asks only what is missing."
-    from distill_nb.core.data import JsonlStore, Record, record_id
+    from distill_nb.core.data import JsonlStore, Record, fill, record_id
     from distill_nb.recipes import soft_labels
-    from tqdm.auto import tqdm
     store = JsonlStore(path)
     key = lambda p: record_id(p, list(options))
-    todo = list(dict.fromkeys(p for p in prompts if key(p) not in store))
-    for i in tqdm(range(0, len(todo), chunk), desc="soft labels", disable=not todo):
-        part = todo[i:i+chunk]
-        lp = soft_labels(teacher, part, list(options), k=len(teacher.tokenizer))
-        store.add([Record(id=key(p), instruction=p, meta={"logprobs": r.tolist()}) for p, r in zip(part, lp)])
+    def make(batch):
+        "The teacher's soft labels for a batch of prompts, as records."
+        lp = soft_labels(teacher, [b["prompt"] for b in batch], list(options), k=len(teacher.tokenizer))
+        return [Record(id=b["id"], instruction=b["prompt"], meta={"logprobs": r.tolist()})
+                for b, r in zip(batch, lp)]
+    items = {key(p): {"id": key(p), "prompt": p} for p in prompts}  # each distinct prompt once
+    fill(store, items.values(), make, batch_size=chunk, desc="soft labels")
     rows = {r.id: r.meta["logprobs"] for r in store}
     return torch.tensor([rows[key(p)] for p in prompts])
 
