@@ -134,6 +134,7 @@ def localise_widgets(site:Path) -> int:
         page.write_text(WIDGET_CDN.sub(f"{rel}assets/js/embed.js", page.read_text()))
     return len(pages)
 
+# %% ../nbs/08_cli/01_docs.ipynb #1dbf75cb
 def localise_links(site:Path, src:Path, doc_url:str) -> int:
     "Point nbdev's links to the published Quarto site (`doc_host/doc_baseurl/00_core/models.html#x`) at this site's pages."
     pages = {re.sub(r"(^|/)\d+_(?=[^/]*$)", r"\1", str(p.relative_to(src).with_suffix(""))): str(p.relative_to(src).with_suffix("")) + "/"
@@ -149,6 +150,7 @@ def localise_links(site:Path, src:Path, doc_url:str) -> int:
 
 SITE_MARK = ".distill_nb_site"  # written into every site we build: the only folders a rebuild may empty
 
+# %% ../nbs/08_cli/01_docs.ipynb #5ed831c0
 def _check_site_dir(site:Path, root:Path):
     "MkDocs empties its output folder: refuse any folder that is not new, empty, or a site we built."
     if site.exists() and not site.is_dir(): raise ValueError(f"--out {site} is a file, not a folder")

@@ -21,6 +21,7 @@ def split(items:list, n_held:int, seed:int=0) -> tuple[list, list]:
     random.Random(seed).shuffle(items)
     return items[:-n_held], items[-n_held:]
 
+# %% ../nbs/03_skills/00_recipes.ipynb #a038b91a
 def direction(metric:str) -> int:
     "+1 if a metric's name ends in ↑ (higher is better), -1 if it ends in ↓."
     if metric.endswith("↑"): return 1
@@ -103,6 +104,7 @@ def option_logits(model, tokenizer, prompts:list, options:list[str], system:str|
     last = enc["attention_mask"].sum(1) - 1 if tokenizer.padding_side == "right" else torch.full((len(chats),), logits.shape[1] - 1)
     return logits[torch.arange(len(chats), device=logits.device), last.to(logits.device)][:, ids].float()
 
+# %% ../nbs/03_skills/00_recipes.ipynb #3dc5d021
 @torch.no_grad()
 def option_logprobs(model, tokenizer, prompts:list, options:list[str], batch_size:int=8, system:str|None=None) -> torch.Tensor:
     "(N, K) log-probabilities of the options, renormalised over them: a white-box model's soft choice."
@@ -112,6 +114,7 @@ def option_logprobs(model, tokenizer, prompts:list, options:list[str], batch_siz
     model.train(was)
     return out
 
+# %% ../nbs/03_skills/00_recipes.ipynb #f17943eb
 def fit_options(student, tokenizer, prompts:list, options:list[str], teacher_logprobs:torch.Tensor, # (N, K) soft labels
                 steps:int=30, batch_size:int=8, lr:float=1e-4, temperature:float=1.0, seed:int=0, progress:bool=True) -> list[dict]:
     "Train the student's choice among `options` to match the teacher's soft labels (KL, `soft_target_loss`)."

@@ -26,6 +26,7 @@ def rkd_distance(student:torch.Tensor, teacher:torch.Tensor) -> torch.Tensor:
     with torch.no_grad(): dt = d(teacher.float())
     return F.smooth_l1_loss(d(student.float()), dt)
 
+# %% ../../nbs/05_classic/01_features_relations.ipynb #b258ed12
 def rkd_angle(student:torch.Tensor, teacher:torch.Tensor) -> torch.Tensor:
     "RKD angle loss: Huber between the cosines of all triplet angles ∠(x_i, x_j, x_k) in the two batches."
     _check_pair(student, teacher)
@@ -35,6 +36,7 @@ def rkd_angle(student:torch.Tensor, teacher:torch.Tensor) -> torch.Tensor:
     with torch.no_grad(): at = a(teacher.float())
     return F.smooth_l1_loss(a(student.float()), at)
 
+# %% ../../nbs/05_classic/01_features_relations.ipynb #d0314702
 def similarity_preserving(student:torch.Tensor, teacher:torch.Tensor) -> torch.Tensor:
     "SP loss: squared Frobenius distance between the row-normalised batch similarity matrices, / b²."
     _check_pair(student, teacher)

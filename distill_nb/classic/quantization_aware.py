@@ -19,11 +19,13 @@ def fake_quantize(w:torch.Tensor, bits:int) -> torch.Tensor:
     scale = w.detach().abs().amax(dim=-1, keepdim=True).clamp(min=1e-12) / qmax
     return (w / scale).round().clamp(-qmax, qmax) * scale
 
+# %% ../../nbs/05_classic/03_quantization_aware.ipynb #61cc5fc8
 class FakeQuant(nn.Module):
     "A weight parametrization: quantized in the forward pass, straight-through in the backward pass."
     def __init__(self, bits:int): super().__init__(); self.bits = bits
     def forward(self, w): return w + (fake_quantize(w, self.bits) - w).detach()
 
+# %% ../../nbs/05_classic/03_quantization_aware.ipynb #f734dc86
 def block_linears(model) -> list[nn.Linear]:
     "The nn.Linear layers inside the transformer blocks (not the embedding / LM head)."
     return [m for m in model.model.layers.modules() if isinstance(m, nn.Linear)]
@@ -35,17 +37,20 @@ def quantize_(model, bits:int):
         for m in block_linears(model): m.weight.copy_(fake_quantize(m.weight, bits))
     return model
 
+# %% ../../nbs/05_classic/03_quantization_aware.ipynb #5f1176ae
 def enable_qat(model, bits:int):
     "Quantization-aware training: every block linear's weight is fake-quantized in the forward pass (STE backward)."
     for m in block_linears(model): parametrize.register_parametrization(m, "weight", FakeQuant(bits))
     return model
 
+# %% ../../nbs/05_classic/03_quantization_aware.ipynb #b7b0c211
 def finish_qat(model):
     "Bake the quantized weights in and remove the parametrizations."
     for m in block_linears(model):
         if parametrize.is_parametrized(m, "weight"): parametrize.remove_parametrizations(m, "weight", leave_parametrized=True)
     return model
 
+# %% ../../nbs/05_classic/03_quantization_aware.ipynb #517d1feb
 def quantized_bytes(model, bits:int) -> int:
     "Storage of the model with block linears at `bits` bits (+ an fp16 scale per row) and every other weight in fp16."
     lin = block_linears(model)

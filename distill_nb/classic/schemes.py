@@ -26,6 +26,7 @@ def mutual_learning(models:list[nn.Module], x:torch.Tensor, y:torch.Tensor, step
             opt.zero_grad(); loss.backward(); opt.step()
     return [m.eval() for m in models]
 
+# %% ../../nbs/05_classic/02_schemes.ipynb #455f0384
 def ema_self_distill(model:nn.Module, x:torch.Tensor, y:torch.Tensor, steps:int=300, lr:float=1e-2, decay:float=0.99,
                      weight:float=1.0, temperature:float=2.0) -> nn.Module:
     "Self-distillation: CE + KL to an EMA copy of the model's own weights (the teacher is the model, averaged over time)."
@@ -41,6 +42,7 @@ def ema_self_distill(model:nn.Module, x:torch.Tensor, y:torch.Tensor, steps:int=
             for pe, pm in zip(ema.parameters(), model.parameters()): pe.mul_(decay).add_(pm, alpha=1 - decay)
     return ema
 
+# %% ../../nbs/05_classic/02_schemes.ipynb #23f97b89
 def multi_teacher_logits(teacher_logits:list[torch.Tensor], how:str="average", weights:list[float]|None=None,
                          temperature:float=1.0) -> torch.Tensor:
     "Combined soft targets (as log-probabilities) of several teachers: 'average', 'weighted', or 'routed' (per example, the most confident)."

@@ -31,10 +31,14 @@ def ring_classes(n:int, n_classes:int=12, dim:int=16, noise:float=1.1, seed:int=
     centres = torch.stack([angle.cos(), angle.sin()], 1) @ basis.T * 4
     return centres + noise * torch.randn(n, dim, generator=g), y
 
+# %% ../../nbs/05_classic/00_soft_targets.ipynb #52fbd9f1
 def mlp(dim:int, hidden:int, n_classes:int, seed:int=0) -> nn.Module:
+    "A seeded three-layer ReLU network: `dim` inputs, two hidden layers of `hidden`, `n_classes` logits."
     torch.manual_seed(seed)
-    return nn.Sequential(nn.Linear(dim, hidden), nn.ReLU(), nn.Linear(hidden, hidden), nn.ReLU(), nn.Linear(hidden, n_classes))
+    return nn.Sequential(nn.Linear(dim, hidden), nn.ReLU(), nn.Linear(hidden, hidden), nn.ReLU(),
+                         nn.Linear(hidden, n_classes))
 
+# %% ../../nbs/05_classic/00_soft_targets.ipynb #66c2867d
 def fit(model, x, loss_fn, steps:int=300, lr:float=1e-2) -> nn.Module:
     "Full-batch Adam on `loss_fn(model(x))`."
     opt = torch.optim.Adam(model.parameters(), lr=lr, weight_decay=1e-4)
@@ -42,5 +46,7 @@ def fit(model, x, loss_fn, steps:int=300, lr:float=1e-2) -> nn.Module:
         loss = loss_fn(model(x)); opt.zero_grad(); loss.backward(); opt.step()
     return model.eval()
 
+# %% ../../nbs/05_classic/00_soft_targets.ipynb #53c6c6a0
 def accuracy(model, x, y) -> float:
+    "The fraction of `x` that `model` puts in its class `y`."
     with torch.no_grad(): return (model(x).argmax(-1) == y).float().mean().item()

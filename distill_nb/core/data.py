@@ -48,6 +48,7 @@ class Record:
 
     def to_dict(self) -> dict: return dataclasses.asdict(self)
 
+# %% ../../nbs/00_core/01_data.ipynb #5ab32554
 def record_id(*parts) -> str:
     "A short stable id from the parts that define a record (e.g. seed id and prompt variant)."
     return hashlib.sha1(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:16]
@@ -132,6 +133,7 @@ def item_id(item) -> str:
     if rid is None: raise ValueError(f"every item needs an 'id' to be resumable, got {item!r}")
     return rid
 
+# %% ../../nbs/00_core/01_data.ipynb #1d9547fd
 def _diff(old, new) -> str:
     if not isinstance(old, dict): return f"stored without settings, now {new}"
     keys = sorted(set(old) | set(new), key=str)
@@ -177,10 +179,12 @@ def package_dir(name:str) -> Path|None:
 
 DATA_DIR = package_dir("distill_nb")/"data"
 
+# %% ../../nbs/00_core/01_data.ipynb #5b9572ed
 def seed_names() -> list[str]:
     "Names of the seed sets shipped with distill_nb."
     return sorted(p.stem for p in DATA_DIR.glob("*.jsonl"))
 
+# %% ../../nbs/00_core/01_data.ipynb #7b1810b9
 def load_seed(name:str|Path) -> list[Record]:
     "Records of a shipped seed set (by name) or of a JSONL file (by path): Records, or Alpaca-style rows."
     path = Path(name)
@@ -203,7 +207,6 @@ def load_seed(name:str|Path) -> list[Record]:
         ids[r.id] = n; records.append(r)
     if not records: raise ValueError(f"seed file {path} is empty")
     return records
-
 
 # %% ../../nbs/00_core/01_data.ipynb #5b6c279f
 @dataclass
@@ -257,11 +260,13 @@ def chat_messages(r:Record, with_output:bool=True, system:str|None=None) -> list
     msgs = ([{"role": "system", "content": system}] if system else []) + [{"role": "user", "content": user}]
     return msgs + ([{"role": "assistant", "content": r.output}] if with_output else [])
 
+# %% ../../nbs/00_core/01_data.ipynb #0c73c46f
 def template_ids(tokenizer, msgs:list[dict], **kw) -> list[int]:
     "Token ids of chat messages as the tokenizer's chat template renders them (`kw`: its options)."
     out = tokenizer.apply_chat_template(msgs, tokenize=True, **kw)
     return list(out["input_ids"] if hasattr(out, "keys") else out)
 
+# %% ../../nbs/00_core/01_data.ipynb #22ad0343
 def tokenize_chat(records:Iterable[Record], tokenizer, max_len:int=256, system:str|None=None) -> list[dict]:
     "Token ids of each record's chat, with `labels` = -100 on every token but the response's."
     examples = []
@@ -276,6 +281,7 @@ def tokenize_chat(records:Iterable[Record], tokenizer, max_len:int=256, system:s
         examples.append({"id": r.id, "input_ids": full, "labels": [-100]*len(prompt) + full[len(prompt):]})
     return examples
 
+# %% ../../nbs/00_core/01_data.ipynb #6c6d4a38
 def check_examples(examples, what:str="examples") -> list[dict]:
     "The examples as a list, or a clear error unless they are tokenized examples (`input_ids`, `labels`)."
     if isinstance(examples, (str, dict)) or not hasattr(examples, "__len__") or not len(examples):
@@ -286,12 +292,14 @@ def check_examples(examples, what:str="examples") -> list[dict]:
     if any(len(e["input_ids"]) != len(e["labels"]) for e in examples): raise ValueError(f"{what}: input_ids and labels differ in length")
     return list(examples)
 
+# %% ../../nbs/00_core/01_data.ipynb #73a5b1eb
 def response_start(example:dict) -> int:
     "Index of an example's first response token (its first label): `input_ids[:i]` is the prompt."
     i = next((i for i, l in enumerate(example["labels"]) if l != -100), None)
     if not i: raise ValueError("an example needs a prompt and a response (labels that are not -100)")
     return i
 
+# %% ../../nbs/00_core/01_data.ipynb #32ed7922
 def pad_batch(examples:list[dict], pad_id:int) -> dict:
     "Right-pad a list of tokenized examples into `input_ids`, `attention_mask`, `labels` tensors."
     if not examples: raise ValueError("pad_batch needs at least one example")

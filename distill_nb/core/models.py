@@ -29,12 +29,14 @@ def prepare_tokenizer(tok):
     tok.padding_side = "left"
     return tok
 
+# %% ../../nbs/00_core/00_models.ipynb #b6b9c15e
 def gguf_cache_path(gguf_path:Path) -> Path:
     "Cache folder named by the file's content (name, size, first 4 MiB): every environment shares one copy."
     with open(gguf_path, "rb") as f: head = f.read(4 << 20)
     key = hashlib.sha256(f"{gguf_path.name}|{gguf_path.stat().st_size}|".encode() + head).hexdigest()[:12]
     return cache_dir()/"models"/f"{gguf_path.stem}-{key}"
 
+# %% ../../nbs/00_core/00_models.ipynb #cefdd936
 def _load_gguf(folder:Path, gguf_file:str, dtype):
     gguf_path = folder/gguf_file
     if not gguf_path.is_file(): raise FileNotFoundError(f"GGUF file not found: {gguf_path}")
@@ -62,6 +64,7 @@ def pick_device(device:str|torch.device="auto") -> torch.device:
     if getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available(): return torch.device("mps")
     return torch.device("cpu")
 
+# %% ../../nbs/00_core/00_models.ipynb #b5ebdb63
 def pick_dtype(device:torch.device, dtype:str|torch.dtype="auto") -> torch.dtype:
     "`'auto'`: bfloat16 on a GPU that computes in it, float32 elsewhere (the CPU floor); or a given dtype."
     if dtype != "auto":
@@ -70,10 +73,12 @@ def pick_dtype(device:torch.device, dtype:str|torch.dtype="auto") -> torch.dtype
     if device.type == "cuda" and torch.cuda.is_bf16_supported(): return torch.bfloat16
     return torch.float32
 
+# %% ../../nbs/00_core/00_models.ipynb #2ab1b612
 def model_device(model) -> torch.device:
     "The device a model's parameters are on."
     return next(model.parameters()).device
 
+# %% ../../nbs/00_core/00_models.ipynb #493c1601
 def to_device(batch:dict, device) -> dict:
     "The batch with every tensor moved to `device` (other values as they are)."
     return {k: v.to(device) if isinstance(v, torch.Tensor) else v for k, v in batch.items()}
@@ -141,6 +146,7 @@ def count_params(model:nn.Module, trainable:bool=False) -> int:
     "Number of (unique) parameters; only those with `requires_grad` if `trainable`."
     return sum(p.numel() for p in {id(p): p for p in model.parameters()}.values() if p.requires_grad or not trainable)
 
+# %% ../../nbs/00_core/00_models.ipynb #939dafa2
 def size_on_disk(model:nn.Module) -> int:
     "Bytes the model's weights take when saved with `save_pretrained` (safetensors)."
     with tempfile.TemporaryDirectory() as d:

@@ -26,24 +26,29 @@ class Teacher(Protocol):
     white_box: bool
     def generate(self, prompts:list, **gen) -> list[str]: ...
 
+# %% ../../nbs/00_core/03_teachers.ipynb #f39a06f8
 class WhiteBoxError(TypeError):
     "Raised when a method needs a teacher's logits or hidden states but the teacher is black-box."
 
+# %% ../../nbs/00_core/03_teachers.ipynb #3c2f6ddf
 class TeacherError(RuntimeError):
     "A teacher call that failed; `answers` keeps what was produced (None where a prompt failed), `errors` why."
     def __init__(self, message:str, answers:list|None=None, errors:dict|None=None):
         super().__init__(message); self.answers, self.errors = answers or [], errors or {}
 
+# %% ../../nbs/00_core/03_teachers.ipynb #0236da2b
 def teacher_name(teacher) -> str:
     "A short name for the teacher that made a record (kept in its settings, so a resume cannot mix teachers)."
     return getattr(teacher, "name", None) or type(teacher).__name__
 
+# %% ../../nbs/00_core/03_teachers.ipynb #f66b8481
 def require_white_box(teacher, what:str):
     "Raise a `WhiteBoxError` naming `what` unless `teacher` gives logits (a white-box teacher)."
     if not getattr(teacher, "white_box", False) or not hasattr(teacher, "logits"):
         raise WhiteBoxError(f"{what} needs a white-box teacher's logits; {teacher_name(teacher)} is black-box "
                             "(an API returns text only: use SFT on its answers instead)")
 
+# %% ../../nbs/00_core/03_teachers.ipynb #cb9dc2df
 def as_messages(prompt, system:str|None=None) -> list[dict]:
     "A chat message list from a string or a message list, with an optional system message first."
     if isinstance(prompt, str): msgs = [{"role": "user", "content": prompt}]
@@ -53,6 +58,7 @@ def as_messages(prompt, system:str|None=None) -> list[dict]:
     if system and msgs[0]["role"] != "system": msgs = [{"role": "system", "content": system}] + msgs
     return msgs
 
+# %% ../../nbs/00_core/03_teachers.ipynb #bf42d77f
 def check_prompts(prompts) -> list:
     "The prompts as a list, or a clear error for a bare string (which would be read as one prompt per character)."
     if isinstance(prompts, (str, dict)) or not isinstance(prompts, (list, tuple)):
@@ -60,6 +66,7 @@ def check_prompts(prompts) -> list:
                          f"wrap a single prompt in a list, generate([{prompts!r:.40}])")
     return list(prompts)
 
+# %% ../../nbs/00_core/03_teachers.ipynb #27ea0eed
 def check_generation(temperature:float, max_new_tokens:int, top_p:float=1.0):
     "Raise a clear error unless temperature ≥ 0 (0 = greedy), max_new_tokens ≥ 1 and top_p ∈ (0, 1]."
     if not (isinstance(temperature, (int, float)) and math.isfinite(temperature) and temperature >= 0):
@@ -67,7 +74,6 @@ def check_generation(temperature:float, max_new_tokens:int, top_p:float=1.0):
     if not isinstance(max_new_tokens, int) or max_new_tokens < 1:
         raise ValueError(f"max_new_tokens must be an integer >= 1, got {max_new_tokens!r}")
     if not (isinstance(top_p, (int, float)) and 0 < top_p <= 1): raise ValueError(f"top_p must be in (0, 1], got {top_p}")
-
 
 # %% ../../nbs/00_core/03_teachers.ipynb #58268fa6
 class HFTeacher:
@@ -140,6 +146,7 @@ class Scored:
         if self.scored is None: self.scored = len(self.ids)
     def __len__(self): return len(self.ids)
 
+# %% ../../nbs/00_core/03_teachers.ipynb #ba336fdb
 def _is_ids(x) -> bool: return isinstance(x, (list, tuple)) and bool(x) and all(isinstance(t, int) and not isinstance(t, bool) for t in x)
 
 def chat_ids(tokenizer, prompt, system:str|None=None) -> list[int]:
@@ -148,6 +155,7 @@ def chat_ids(tokenizer, prompt, system:str|None=None) -> list[int]:
     text = tokenizer.apply_chat_template(as_messages(prompt, system), tokenize=False, add_generation_prompt=True)
     return tokenizer(text, add_special_tokens=False)["input_ids"]
 
+# %% ../../nbs/00_core/03_teachers.ipynb #18f06546
 def completion_ids(tokenizer, completion) -> list[int]:
     "A completion's token ids: a text is tokenized (no special tokens added), a list of ids kept as it is."
     if isinstance(completion, str): ids = tokenizer(completion, add_special_tokens=False)["input_ids"]
@@ -156,6 +164,7 @@ def completion_ids(tokenizer, completion) -> list[int]:
     if not ids: raise ValueError("a completion to score has no tokens")
     return ids
 
+# %% ../../nbs/00_core/03_teachers.ipynb #128108b1
 def _check_k(k, vocab:int|None=None, least:int=0):
     if not isinstance(k, int) or isinstance(k, bool) or k < least or (vocab and k > vocab):
         raise ValueError(f"k must be an integer in [{least}, {vocab or '∞'}], got {k!r}")
@@ -181,6 +190,7 @@ def score_with_logits(teacher, prompts:list, completions:list, # texts or token-
             out.append(Scored(c, rows.gather(-1, torch.tensor(c)[:, None]).squeeze(-1).tolist(), top))
     return out
 
+# %% ../../nbs/00_core/03_teachers.ipynb #f2cb93c4
 @torch.no_grad()
 def next_topk_with_logits(teacher, prompts:list, k:int, system:str|None=None, batch_size:int=8) -> TopK:
     "(N, k) `TopK` of the first token of each reply, from a teacher that gives full logits."
@@ -208,6 +218,7 @@ def token_bytes(tokenizer) -> list[bytes]:
         return bytes(u2b[ch] for ch in t)
     return [raw(i, t) for i, t in enumerate(pieces)]
 
+# %% ../../nbs/00_core/03_teachers.ipynb #6afe99ad
 def token_texts(tokenizer) -> list[str]:
     "Each token id's text as an OpenAI-style server names it in `top_logprobs`: its bytes as UTF-8, partial characters dropped."
     return [b.decode("utf-8", errors="ignore") for b in token_bytes(tokenizer)]

@@ -20,6 +20,7 @@ def world() -> tuple[int, int]:
     import os  # both launchers set these before the program starts
     return int(os.environ.get("RANK", 0)), int(os.environ.get("WORLD_SIZE", 1))
 
+# %% ../../nbs/00_core/04_train.ipynb #886cef38
 def shard(items:list, rank:int|None=None, world_size:int|None=None) -> list:
     "This process's share of a global batch: every `world_size`-th item from `rank`."
     if rank is None: rank, world_size = world()
@@ -27,6 +28,7 @@ def shard(items:list, rank:int|None=None, world_size:int|None=None) -> list:
         raise ValueError(f"a global batch of {len(items)} cannot be split evenly over {world_size} processes")
     return items[rank::world_size]
 
+# %% ../../nbs/00_core/04_train.ipynb #8949c0e4
 def unwrap(model):
     "The model inside a DDP (or similar) wrapper."
     return getattr(model, "module", model)

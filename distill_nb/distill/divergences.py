@@ -25,6 +25,7 @@ def check_temperature(temperature):
     if not (isinstance(temperature, (int, float)) and math.isfinite(temperature) and temperature > 0):
         raise ValueError(f"temperature must be > 0 and finite, got {temperature}")
 
+# %% ../../nbs/02_distill/00_divergences.ipynb #c5c73c3e
 def check_logits(student_logits:torch.Tensor, teacher_logits:torch.Tensor|TopK,
                  mask:torch.Tensor|None, temperature:float):
     "Validate a divergence's inputs; returns the boolean mask over positions (all True if `mask` is None)."
@@ -59,7 +60,6 @@ def check_logits(student_logits:torch.Tensor, teacher_logits:torch.Tensor|TopK,
 
 def _check_fraction(name:str, v:float):
     if not (isinstance(v, (int, float)) and 0 <= v <= 1): raise ValueError(f"{name} must be in [0, 1], got {v}")
-
 
 # %% ../../nbs/02_distill/00_divergences.ipynb #f55ee1ed
 TAIL_FLOOR = 1e-7  # the least mass "anything else" may have (TRL's floor): log 0 would make reverse KL infinite
@@ -100,11 +100,13 @@ def forward_kl(student_logits, teacher_logits, mask=None, temperature:float=1.0)
     log_q, log_p = log_probs(student_logits, teacher_logits, mask, temperature)
     return _kl(log_p, log_q).mean()
 
+# %% ../../nbs/02_distill/00_divergences.ipynb #6aae976a
 def reverse_kl(student_logits, teacher_logits, mask=None, temperature:float=1.0) -> torch.Tensor:
     "Mean over positions of KL(q_θ ‖ p): the student may drop modes but must not put mass where the teacher has none."
     log_q, log_p = log_probs(student_logits, teacher_logits, mask, temperature)
     return _kl(log_q, log_p).mean()
 
+# %% ../../nbs/02_distill/00_divergences.ipynb #cccc683b
 def js_divergence(student_logits, teacher_logits, mask=None, temperature:float=1.0, beta:float=0.5) -> torch.Tensor:
     "Generalized JSD of GKD: β·KL(p ‖ m) + (1−β)·KL(q_θ ‖ m), m = β·p + (1−β)·q_θ; β=0 is forward, β=1 reverse KL."
     _check_fraction("beta", beta)
@@ -115,23 +117,27 @@ def js_divergence(student_logits, teacher_logits, mask=None, temperature:float=1
     log_m = _mix(log_p, log_q, beta)
     return (beta * _kl(log_p, log_m) + (1 - beta) * _kl(log_q, log_m)).mean()
 
+# %% ../../nbs/02_distill/00_divergences.ipynb #c73a58f4
 def tvd(student_logits, teacher_logits, mask=None, temperature:float=1.0) -> torch.Tensor:
     "Total variation distance ½·Σ|p − q_θ|, bounded in [0, 1]."
     log_q, log_p = log_probs(student_logits, teacher_logits, mask, temperature)
     return (0.5 * (log_p.exp() - log_q.exp()).abs().sum(-1)).mean()
 
+# %% ../../nbs/02_distill/00_divergences.ipynb #ad4926d9
 def skew_kl(student_logits, teacher_logits, mask=None, temperature:float=1.0, alpha:float=0.1) -> torch.Tensor:
     "DistiLLM's skew KL: KL(p ‖ α·p + (1−α)·q_θ); bounded, smooth gradients when q_θ ≈ 0."
     _check_fraction("alpha", alpha)
     log_q, log_p = log_probs(student_logits, teacher_logits, mask, temperature)
     return _kl(log_p, _mix(log_p, log_q, alpha)).mean()
 
+# %% ../../nbs/02_distill/00_divergences.ipynb #59fc5589
 def skew_reverse_kl(student_logits, teacher_logits, mask=None, temperature:float=1.0, alpha:float=0.1) -> torch.Tensor:
     "DistiLLM's skew reverse KL: KL(q_θ ‖ α·q_θ + (1−α)·p)."
     _check_fraction("alpha", alpha)
     log_q, log_p = log_probs(student_logits, teacher_logits, mask, temperature)
     return _kl(log_q, _mix(log_q, log_p, alpha)).mean()
 
+# %% ../../nbs/02_distill/00_divergences.ipynb #0f30a454
 def symmetric_kl(student_logits, teacher_logits, mask=None, temperature:float=1.0) -> torch.Tensor:
     "Jeffreys divergence KL(p ‖ q_θ) + KL(q_θ ‖ p)."
     log_q, log_p = log_probs(student_logits, teacher_logits, mask, temperature)
@@ -167,6 +173,7 @@ def feature_loss(student_h:torch.Tensor, teacher_h:torch.Tensor, # (B, T, d_s) a
     s, t = student_h[mask].float(), teacher_h[mask].float()
     return F.mse_loss(s, t) if kind == "mse" else (1 - F.cosine_similarity(s, t, dim=-1)).mean()
 
+# %% ../../nbs/02_distill/00_divergences.ipynb #6de8d685
 def attention_loss(student_attn:torch.Tensor, teacher_attn:torch.Tensor, # (B, H, T, T) attention probabilities
                    mask:torch.Tensor|None=None) -> torch.Tensor:  # (B, T) valid query positions
     "MiniLM attention transfer: KL(teacher ‖ student) of each query's attention row, heads averaged when their counts differ."

@@ -25,6 +25,7 @@ def vocab_size(model) -> int:
     "Rows of the model's output embedding: the size of the distribution it predicts."
     return model.get_output_embeddings().weight.shape[0]
 
+# %% ../../nbs/02_distill/03_kd.ipynb #399ce538
 def check_pair(student, teacher):
     "A student and a white-box teacher must predict over the same vocabulary for token-level KD."
     require_white_box(teacher, "token-level KD")
@@ -38,6 +39,7 @@ def as_divergence(divergence:str|Callable) -> Callable:
     if divergence not in DIVERGENCES: raise ValueError(f"unknown divergence {divergence!r}; choose one of {sorted(DIVERGENCES)}")
     return DIVERGENCES[divergence]
 
+# %% ../../nbs/02_distill/03_kd.ipynb #37376145
 def kd_loss(student_logits, teacher_logits, labels, alpha_ce:float=0.5, temperature:float=1.0, divergence:str|Callable=forward_kl, **params) -> dict:
     "The mixed loss and its terms for one batch; logits (B, T, V) or a `TopK` teacher, labels (B, T) with -100 on ignored tokens."
     if not 0 <= alpha_ce <= 1: raise ValueError(f"alpha_ce must be in [0, 1], got {alpha_ce}")
@@ -161,6 +163,7 @@ def sample_continuations(student, prompts:list[list[int]], # token ids
     student.train(was)
     return [(g[:g.index(eos_id) + 1] if eos_id in g else g) or [eos_id] for g in out[:, n:].tolist()]
 
+# %% ../../nbs/02_distill/03_kd.ipynb #eb8274fe
 def student_samples(student, examples:list[dict], pad_id:int, eos_id:int, max_new_tokens:int=64, temperature:float=1.0) -> list[dict]:
     "New examples: each prompt of `examples` continued by the student's own sample, labels on the sample."
     prompts = [e["input_ids"][:response_start(e)] for e in examples]

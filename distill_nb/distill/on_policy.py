@@ -23,6 +23,7 @@ def sample_completions(student, tokenizer, prompts:list, max_new_tokens:int=32, 
     return ids, sample_continuations(student, ids, tokenizer.pad_token_id, tokenizer.eos_token_id, max_new_tokens,
                                      temperature, top_k=0)
 
+# %% ../../nbs/02_distill/06_on_policy.ipynb #4d0bf3fe
 def token_logprobs(model, prompt_ids:list, completion_ids:list) -> tuple[torch.Tensor, torch.Tensor]:
     "(B, n) log q of each completion token under `model` (with gradients) and the (B, n) mask of real tokens."
     seqs = [p + c for p, c in zip(prompt_ids, completion_ids)]

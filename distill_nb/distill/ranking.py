@@ -26,6 +26,7 @@ def dpo_loss(chosen:torch.Tensor, rejected:torch.Tensor, # (B,) policy log π_θ
     if chosen_tokens is None: raise ValueError("the SFT term (sft_weight > 0) needs chosen_tokens, the length of each chosen answer")
     return loss - sft_weight * chosen.sum() / chosen_tokens.sum()  # TRL's "sft" loss type: mean over all chosen tokens
 
+# %% ../../nbs/02_distill/05_ranking.ipynb #bb7f2a8a
 def _check_list(logps, scores=None):
     if logps.dim() != 2 or logps.shape[1] < 2: raise ValueError(f"need (B, k ≥ 2) candidate log-likelihoods, got shape {tuple(logps.shape)}")
     if scores is not None and scores.shape != logps.shape: raise ValueError(f"scores {tuple(scores.shape)} must match log-likelihoods {tuple(logps.shape)}")
@@ -40,6 +41,7 @@ def rrhf_loss(logps:torch.Tensor, # (B, k) length-normalised log π_θ of each c
     best = logps.gather(1, scores.argmax(1, keepdim=True)).squeeze(1)
     return (rank - sft_weight * best).mean()
 
+# %% ../../nbs/02_distill/05_ranking.ipynb #0643484a
 def pro_loss(logps:torch.Tensor, # (B, n) log π_θ of candidates sorted best first
              scores:torch.Tensor|None=None, # (B, n) teacher rewards, descending; default: the ranks n-1 … 0
              sft_weight:float=1.0,

@@ -29,6 +29,7 @@ class RewardModel(nn.Module):
         last = attention_mask.sum(1) - 1                                                      # right padding
         return self.head(h[torch.arange(len(h), device=h.device), last]).squeeze(-1)
 
+# %% ../../nbs/02_distill/04_reward_rl.ipynb #7f8169a8
 def _encode(tokenizer, prompts, answers, max_len=256) -> dict:
     recs = [Record(id=str(i), instruction=p, output=a) for i, (p, a) in enumerate(zip(prompts, answers))]
     return pad_batch(tokenize_chat(recs, tokenizer, max_len=max_len), tokenizer.pad_token_id)
@@ -66,6 +67,7 @@ def rloo_advantages(rewards:torch.Tensor) -> torch.Tensor:
     if k < 2: raise ValueError("RLOO needs k >= 2 samples per prompt")
     return rewards - (rewards.sum(1, keepdim=True) - rewards) / (k - 1)
 
+# %% ../../nbs/02_distill/04_reward_rl.ipynb #ae6de448
 def rloo(student, tokenizer, prompts:list[str], reward, # reward(prompts, completions) -> (N,) tensor
          steps:int=20, k:int=4, batch_prompts:int=2, kl_coef:float=0.05, lr:float=1e-5, max_new_tokens:int=32,
          temperature:float=1.0, seed:int=0, progress:bool=True) -> list[dict]:

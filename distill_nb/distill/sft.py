@@ -30,6 +30,7 @@ class ChatCollator:
     def __call__(self, examples:list[dict]) -> dict:
         return pad_batch([{"input_ids": e["input_ids"], "labels": e["labels"]} for e in examples], self.pad_id)
 
+# %% ../../nbs/02_distill/02_sft.ipynb #2f2118b1
 def sft(student, tokenizer, records:list, # teacher-written `Record`s (instruction → output), or examples already tokenized (`input_ids`, `labels`)
         steps:int=50, batch_size:int=4, lr:float=1e-4, max_len:int=256, lora:dict|None=None, # e.g. {"r": 8}: train LoRA adapters only
         warmup:int=0, seed:int=0, output_dir:str|None=None, progress:bool=True):

@@ -26,6 +26,7 @@ def parse_list(text:str, k:int) -> list[str]:
         if item and len(item) <= 80 and item.lower() not in {i.lower() for i in items}: items.append(item)
     return items[:k]
 
+# %% ../../nbs/01_elicit/02_curation.ipynb #b626fedf
 def parse_question(text:str) -> str:
     "The first line of a reply if it is a question, else ''."
     q = parse_instruction(text)

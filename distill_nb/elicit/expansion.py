@@ -23,6 +23,7 @@ def parse_instruction(text:str) -> str:
         if line: return line
     return ""
 
+# %% ../../nbs/01_elicit/01_expansion.ipynb #b9f51b6a
 def invalid_reason(instruction:str, min_words:int=3, max_words:int=150) -> str|None:
     "Why an instruction is unusable (Self-Instruct's filters), or None if it is fine."
     words = instruction.split()

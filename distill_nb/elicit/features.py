@@ -24,6 +24,7 @@ def sample_tokens(log_p:torch.Tensor, m:int, generator=None) -> dict:
     ids = torch.multinomial(log_p.exp(), m, replacement=True, generator=generator)
     return {"ids": ids, "logprobs": log_p.gather(-1, ids)}
 
+# %% ../../nbs/01_elicit/03_features.ipynb #17cae298
 def estimate_kl(teacher_logprobs_at:torch.Tensor, student_logprobs_at:torch.Tensor) -> torch.Tensor:
     "Monte-Carlo KL(p ‖ q) per row from tokens sampled from p: mean of log p(v) − log q(v). Unbiased."
     return (teacher_logprobs_at - student_logprobs_at).mean(-1)

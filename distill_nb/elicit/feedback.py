@@ -28,12 +28,14 @@ def parse_score(text:str, scale:int=10) -> tuple[str, int]:
     if not 1 <= s <= scale: raise Malformed(f"score outside 1..{scale}", text)
     return text[:m[-1].start()].strip(), s
 
+# %% ../../nbs/01_elicit/04_feedback.ipynb #68b334be
 def parse_choice(text:str) -> str:
     "'A' or 'B' from a reply with a 'Better: A|B' line."
     m = list(re.finditer(r"(?i)better\s*[:=]\s*\**\s*(?:answer\s*)?([AB])\b", text))
     if not m: raise Malformed("no 'Better: A|B'", text)
     return m[-1].group(1).upper()
 
+# %% ../../nbs/01_elicit/04_feedback.ipynb #75ae3bba
 def parse_correction(text:str) -> str:
     "The text after 'Corrected:'."
     m = re.search(r"(?is)corrected\s*[:：]\s*(.+)", text)
@@ -80,6 +82,7 @@ def preference_pairs(teacher, prompts:list[str],
     return elicit(teacher, items, make, store, "comparing", batch_size,
                   max_new_tokens=max_new_tokens)
 
+# %% ../../nbs/01_elicit/04_feedback.ipynb #b171f831
 def as_pairs(prefs) -> list[tuple[str, str, str]]:
     "(prompt, chosen, rejected) tuples for `train_reward_model` / DPO."
     return [(r.instruction, r.output, r.meta["rejected"]) for r in prefs]

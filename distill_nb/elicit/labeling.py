@@ -28,6 +28,7 @@ class Malformed(ValueError):
     "A teacher output that cannot be parsed; `reason` says why (counted, not fatal)."
     def __init__(self, reason:str, text:str=""): super().__init__(reason); self.reason, self.text = reason, text
 
+# %% ../../nbs/01_elicit/00_labeling.ipynb #f85d5729
 def parse_cot(text:str) -> tuple[str, str]:
     "Split a chain-of-thought reply into (rationale, answer) at its last 'Answer:' line."
     if not text.strip(): raise Malformed("empty", text)

@@ -23,6 +23,7 @@ def final_answer(text:str) -> str:
     nums = re.findall(r"-?\d+(?:\.\d+)?", text)
     return nums[-1] if nums else text.strip().rstrip(".").lower()
 
+# %% ../../nbs/01_elicit/05_self_knowledge.ipynb #e71fc29c
 def majority_filter(answers:list[str]) -> list[bool]:
     "Self-consistency: keep the answers whose final answer is the most common one (ties: none kept)."
     finals = [final_answer(a) for a in answers]
@@ -41,6 +42,7 @@ def arithmetic_answer(prompt:str) -> Fraction|None:
     if op == "/" and b == 0: return None
     return {"+": a + b, "-": a - b, "*": a * b, "/": a / b if b else None}[op]
 
+# %% ../../nbs/01_elicit/05_self_knowledge.ipynb #8447c454
 def arithmetic_check(prompt:str, answer:str) -> bool:
     "True when the reply's final answer equals the exact value of the arithmetic prompt."
     want, got = arithmetic_answer(prompt), final_answer(answer)

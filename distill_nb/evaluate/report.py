@@ -47,12 +47,14 @@ def exact_match(predictions:list[str], references:list[str]) -> float:
     norm = lambda s: " ".join("".join(ch for ch in s.lower() if ch.isalnum() or ch.isspace()).split())
     return sum(norm(p) == norm(r) for p, r in zip(predictions, references)) / len(predictions)
 
+# %% ../../nbs/07_evaluate/01_report.ipynb #6bf77d67
 def accuracy(predictions:list, labels:list) -> float:
     "Fraction of predictions exactly equal to their label (class labels, choices, numbers)."
     if len(predictions) != len(labels): raise ValueError(f"{len(predictions)} predictions but {len(labels)} labels")
     if not labels: raise ValueError("nothing to score")
     return sum(p == l for p, l in zip(predictions, labels)) / len(labels)
 
+# %% ../../nbs/07_evaluate/01_report.ipynb #688f15de
 def param_counts(model) -> dict:
     "Embedding (input embeddings + an untied LM head) and non-embedding parameter counts."
     emb = {id(p): p for m in (model.get_input_embeddings(), model.get_output_embeddings()) for p in m.parameters()}
@@ -72,6 +74,7 @@ def flops_per_token(model, seq_len:int=128) -> float:
     attention = 0 if sdpa else 2 * 2 * cfg.num_hidden_layers * seq_len**2 * cfg.hidden_size   # QKᵀ and AV, 2 FLOPs per MAC
     return (counted + attention) / seq_len
 
+# %% ../../nbs/07_evaluate/01_report.ipynb #fb4844bf
 @torch.no_grad()
 def latency(model, tokenizer, prompt:str="What is 2+3?", new_tokens:int=16, reps:int=5, warmup:int=1) -> dict:
     "Batch-1 latency in ms: prefill p50/p90 and per decoded token p50/p90 (greedy, KV cache), after warm-up."

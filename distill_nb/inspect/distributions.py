@@ -18,6 +18,7 @@ def entropy(logits:torch.Tensor, temperature:float=1.0) -> torch.Tensor:
     lp = F.log_softmax(logits.float() / temperature, -1)
     return -(lp.exp() * lp).sum(-1)
 
+# %% ../../nbs/06_inspect/00_distributions.ipynb #16854c6a
 def position_view(teacher_logits:torch.Tensor, student_logits:torch.Tensor, pos:int, temperature:float=1.0, k:int=10) -> dict:
     "At one position: the teacher's top-k tokens and probabilities, the student's on the same tokens, entropies, mass outside."
     if teacher_logits.shape != student_logits.shape or teacher_logits.dim() != 2:
@@ -31,6 +32,7 @@ def position_view(teacher_logits:torch.Tensor, student_logits:torch.Tensor, pos:
             "teacher_entropy": entropy(teacher_logits[pos], temperature).item(), "student_entropy": entropy(student_logits[pos], temperature).item(),
             "student_mass_outside_topk": 1 - q[top.indices].sum().item()}
 
+# %% ../../nbs/06_inspect/00_distributions.ipynb #009cc48e
 def divergence_strip(teacher_logits:torch.Tensor, student_logits:torch.Tensor, name:str="forward_kl", temperature:float=1.0) -> list[float]:
     "The chosen divergence at every position (T, V) → (T,)."
     if name not in DIVERGENCES: raise ValueError(f"unknown divergence {name!r}; choose one of {sorted(DIVERGENCES)}")

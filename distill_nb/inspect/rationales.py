@@ -24,6 +24,7 @@ def pair_records(teacher_records:list, student_records:list) -> list[dict]:
                      "score": s.meta.get("score"), "feedback": s.meta.get("feedback")})
     return rows
 
+# %% ../../nbs/06_inspect/03_rationales.ipynb #1b9548a1
 def filter_pairs(rows:list[dict], agree:bool|None=None, min_score:float|None=None) -> list[dict]:
     "Rows with the given agreement (None: any) and at least `min_score` (rows without a score fail a score filter)."
     return [r for r in rows if (agree is None or r["agree"] == agree) and (min_score is None or (r["score"] is not None and r["score"] >= min_score))]

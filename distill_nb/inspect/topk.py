@@ -17,6 +17,7 @@ def topk_mass(logits:torch.Tensor, k:int) -> torch.Tensor:
     if not isinstance(k, int) or k < 1: raise ValueError(f"k must be an integer >= 1, got {k!r}")
     return F.softmax(logits.float(), -1).topk(min(k, logits.shape[-1]), -1).values.sum(-1)
 
+# %% ../../nbs/06_inspect/02_topk_fidelity.ipynb #f597a0d0
 def mass_curve(logits:torch.Tensor, ks:list[int]) -> dict:
     "Mean and 10th-percentile kept mass over positions for each k."
     m = {k: topk_mass(logits, k).reshape(-1) for k in ks}

@@ -43,6 +43,7 @@ def calculator(expression:str) -> str:
     except ZeroDivisionError: raise ValueError("division by zero") from None
     except RecursionError: raise ValueError("the expression is nested too deeply") from None
 
+# %% ../../nbs/03_skills/03_agent.ipynb #c375cef0
 def convert_units(value:float, from_unit:str, to_unit:str) -> str:
     "`value` in `from_unit` expressed in `to_unit` (any units `pint` knows: km, mile, kg, lb, degC, degF, hour …)."
     if not all(isinstance(u, str) and 0 < len(u) <= 40 for u in (from_unit, to_unit)): raise ValueError("units must be short strings")
@@ -62,6 +63,7 @@ ELEMENTS = {  # name: (symbol, atomic number, standard atomic weight)
     "silver": ("Ag", 47, 107.87), "tin": ("Sn", 50, 118.71), "gold": ("Au", 79, 196.97), "lead": ("Pb", 82, 207.2)}
 _FIELDS = {"symbol": 0, "atomic_number": 1, "atomic_weight": 2}
 
+# %% ../../nbs/03_skills/03_agent.ipynb #906b5781
 def lookup(element:str, field:str) -> str:
     "A field (`symbol`, `atomic_number` or `atomic_weight`) of a chemical element in the shipped table."
     row = ELEMENTS.get(str(element).strip().lower())
@@ -82,6 +84,7 @@ def parse_call(text:str) -> dict:
         if isinstance(obj, dict) and isinstance(obj.get("name"), str) and isinstance(obj.get("arguments"), dict): return obj
     raise Malformed("no JSON call with 'name' and 'arguments'", text)
 
+# %% ../../nbs/03_skills/03_agent.ipynb #56f66941
 def execute(call:dict, tools:dict=TOOLS) -> str:
     "Run a parsed call; `Malformed` with the reason if the tool is unknown, the arguments do not fit, or the tool fails."
     if not (isinstance(call, dict) and isinstance(call.get("name"), str) and isinstance(call.get("arguments"), dict)):
@@ -93,6 +96,7 @@ def execute(call:dict, tools:dict=TOOLS) -> str:
     try: return str(fn(**call["arguments"]))
     except Exception as e: raise Malformed("the tool failed", f"{json.dumps(call)}: {type(e).__name__}: {e}") from None  # any failure is a failed call
 
+# %% ../../nbs/03_skills/03_agent.ipynb #fa02922e
 def same_result(a:str, b:str) -> bool:
     "Equal as numbers (relative 1e-4) when both are numbers, else as case-insensitive strings."
     try: x, y = float(a), float(b); return abs(x - y) <= 1e-4 * max(1.0, abs(y))
@@ -131,12 +135,14 @@ TOOL_DEMOS = [("What is 12 times 31?", '{"name": "calculator", "arguments": {"ex
               ("How many grams are 2 kilograms?", '{"name": "convert_units", "arguments": {"value": 2, "from_unit": "kg", "to_unit": "g"}}'),
               ("What is the symbol of copper?", '{"name": "lookup", "arguments": {"element": "copper", "field": "symbol"}}')]
 
+# %% ../../nbs/03_skills/03_agent.ipynb #8bb2cd49
 def tool_messages(question:str, demos:list[tuple[str, str]]|None=None) -> list[dict]:
     "System message with the tools, optional demonstrations as turns, then the question."
     msgs = [{"role": "system", "content": TOOL_SYSTEM}]
     for q, c in demos or []: msgs += [{"role": "user", "content": q}, {"role": "assistant", "content": c}]
     return msgs + [{"role": "user", "content": question}]
 
+# %% ../../nbs/03_skills/03_agent.ipynb #0b757c72
 def tool_traces(teacher, tasks:list[Record], demos:list[tuple[str, str]]=TOOL_DEMOS, tools:dict=TOOLS,
                 store:JsonlStore|None=None, max_new_tokens:int=64, batch_size:int=8) -> Elicited:
     "Teacher calls for each task, executed; traces whose result equals the reference become records (`meta['messages']`)."
@@ -156,6 +162,7 @@ def tool_traces(teacher, tasks:list[Record], demos:list[tuple[str, str]]=TOOL_DE
     return elicit(teacher, items, make, store, "tool traces", batch_size,
                   max_new_tokens=max_new_tokens)
 
+# %% ../../nbs/03_skills/03_agent.ipynb #97dc1ebb
 def score_calls(model, tokenizer, tasks:list[Record], demos:list[tuple[str, str]]|None=None, max_new_tokens:int=48) -> dict:
     "Judge a model by executing its calls: fraction of replies with a JSON call, of calls that run, of correct results."
     from distill_nb.core.teachers import HFTeacher

@@ -32,6 +32,7 @@ def arithmetic_problems(n:int, seed:int=0) -> list[Record]:
 RATIONALIZE = "Question: {q}\nCorrect answer: {a}\n\nExplain in one or two sentences how to get this answer."
 LABEL_TASK, RATIONALE_TASK = "[label] ", "[rationale] "
 
+# %% ../../nbs/03_skills/02_alignment.ipynb #610bbd2f
 def rationalize(teacher, records:list[Record], # questions with the correct answer in `output`
                 store:JsonlStore|None=None, max_new_tokens:int=64, batch_size:int=8) -> Elicited:
     "STaR rationalization: the teacher explains each known answer; records keep the answer and get the rationale."
@@ -47,6 +48,7 @@ def rationalize(teacher, records:list[Record], # questions with the correct answ
     return ask(teacher, items, prompt_of, record_of, store, "rationalizing", max_new_tokens,
                batch_size)
 
+# %% ../../nbs/03_skills/02_alignment.ipynb #2c390b3c
 def step_by_step(records:list[Record]) -> list[Record]:
     "Two task records per record with a rationale: `[label] q` → answer and `[rationale] q` → rationale."
     if missing := [r.id for r in records if not r.rationale]: raise ValueError(f"records without a rationale: {missing[:5]}")
@@ -76,6 +78,7 @@ def teacher_scores(teacher, prompts:list[str], answers:list[str], batch_size:int
     return torch.cat([sequence_logprobs(teacher.model, pad_batch(ex[i:i+batch_size], teacher.tokenizer.pad_token_id), average=True)
                       for i in range(0, len(ex), batch_size)])
 
+# %% ../../nbs/03_skills/02_alignment.ipynb #98859d82
 def prefer_prob(judge, prompts:list[str], answers:list[str], references:list[str], how:str="prompt",
                 k:int=20) -> torch.Tensor: # top_logprobs asked of a served judge
     "(N,) probability that each answer beats its reference: asked in both orders (`how='prompt'`) or by the teacher's likelihood."
@@ -99,10 +102,12 @@ def prefer_prob(judge, prompts:list[str], answers:list[str], references:list[str
     won, decided = {(r.instruction, r.output) for r in prefs}, {r.instruction for r in prefs}
     return torch.tensor([1.0 if (q, a) in won else 0.0 if q in decided else 0.5 for q, a in zip(prompts, answers)])
 
+# %% ../../nbs/03_skills/02_alignment.ipynb #7e17a5b0
 def win_rate(judge, prompts:list[str], answers:list[str], references:list[str], how:str="prompt") -> float:
     "How often the judge prefers `answers` over `references` (the mean of `prefer_prob`)."
     return prefer_prob(judge, prompts, answers, references, how).mean().item()
 
+# %% ../../nbs/03_skills/02_alignment.ipynb #88ee090f
 def preferences(judge, prompts:list[str], answers_a:list[str], answers_b:list[str], margin:float=0.1, how:str="prompt") -> Elicited:
     "Chosen/rejected records (rejected in `meta`) for the pairs where the judge's preference is at least `margin` from ½."
     if not 0 <= margin < 0.5: raise ValueError(f"margin must be in [0, 0.5), got {margin}")
@@ -120,6 +125,7 @@ CRITIQUE = "Principles:\n{p}\n\nQuestion: {q}\nAnswer: {a}\n\nWhich principle do
 REVISE = ("Principles:\n{p}\n\nQuestion: {q}\nAnswer: {a}\nCritique: {c}\n\n"
           "Rewrite the answer so that it follows every principle. Write only the improved answer.")
 
+# %% ../../nbs/03_skills/02_alignment.ipynb #a8c15105
 def critique_revise(teacher, records:list[Record], # prompts with answers (e.g. the student's) in `output`
                     principles:list[str]=PRINCIPLES, store:JsonlStore|None=None, max_new_tokens:int=96, batch_size:int=8) -> Elicited:
     "Constitutional AI's loop: the teacher critiques each answer against the principles, then revises it; records hold the revision."

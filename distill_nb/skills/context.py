@@ -44,15 +44,18 @@ def rag_prompt(question:str, passages:list[Record]) -> str:
     ctx = "\n".join(f"[{i}] {p.instruction}: {p.input}" for i, p in enumerate(passages, 1))
     return f"{RAG_INSTRUCTION}\n\n{ctx}\n\nQuestion: {question}"
 
+# %% ../../nbs/03_skills/01_context_following.ipynb #fdb90795
 def citations(text:str, n_passages:int|None=None) -> set[int]:
     "Passage numbers cited as [n] in `text` (only 1..n_passages if given)."
     cited = {int(n) for n in re.findall(r"\[(\d+)\]", text)}
     return {n for n in cited if n_passages is None or 1 <= n <= n_passages}
 
+# %% ../../nbs/03_skills/01_context_following.ipynb #b4278bad
 def grounded(answer:str, key:str) -> bool:
     "Does the answer contain the key term (case-insensitive)?"
     return key.lower() in answer.lower()
 
+# %% ../../nbs/03_skills/01_context_following.ipynb #e100a1d6
 def rag_records(questions:list[Record], retriever:Retriever, k:int=2) -> list[Record]:
     "Each question as a record whose instruction is its RAG prompt; ids and meta (plus the retrieved ids) kept."
     out = []

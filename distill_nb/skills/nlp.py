@@ -24,11 +24,13 @@ def rank_of(scores:list[float], gold:int) -> int:
     "1-based rank of item `gold` when items are sorted by descending score (ties count against it)."
     return 1 + sum(s >= scores[gold] for i, s in enumerate(scores) if i != gold)
 
+# %% ../../nbs/03_skills/04_nlp_tasks.ipynb #29ce3af6
 def mrr(ranks:list[int]) -> float:
     "Mean reciprocal rank."
     if not ranks: raise ValueError("no ranks")
     return sum(1 / r for r in ranks) / len(ranks)
 
+# %% ../../nbs/03_skills/04_nlp_tasks.ipynb #30d8b223
 def expected_rating(logprobs:torch.Tensor) -> torch.Tensor:
     "E[rating] from (N, 5) log-probabilities over the digits 1..5."
     return (logprobs.exp() * torch.arange(1, logprobs.shape[-1] + 1, dtype=logprobs.dtype, device=logprobs.device)).sum(-1)
@@ -84,6 +86,7 @@ def run(job, exec=exec, compile=compile, enumerate=enumerate, write=os.write, fl
 run(job)
 """
 
+# %% ../../nbs/03_skills/04_nlp_tasks.ipynb #adb690bb
 def _limits(cpu_s:int, memory_mb:int, file_mb:int):
     "Resource limits for the child, set between fork and exec."
     import resource
@@ -117,4 +120,3 @@ def run_tests(code:str, tests:list[str], timeout:float=10.0, memory_mb:int=1024,
     if p.returncode == 0: return False, "stopped before the tests finished (exit without running them all)"
     if p.returncode < 0: return False, f"killed by signal {-p.returncode} (a resource limit?)"
     return False, (err.strip().splitlines() or ["failed"])[-1]
-
