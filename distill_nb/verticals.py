@@ -45,5 +45,5 @@ def domain_recipe(teacher, student, # a teacher (white-box → KD, black-box →
         return res | ({"teacher KL ↓": teacher_kl(teacher, m, held_ex)} if white else {})
     def train_fn(m):
         if white: return distill(m, teacher, examples, steps=steps, batch_size=batch_size, lr=lr, alpha_ce=alpha_ce, seed=seed, progress=progress)
-        return sft(m, tok, examples, steps=steps, batch_size=batch_size, lr=lr, seed=seed, progress=progress)[1]
+        return sft(m, tok, examples, steps=steps, batch_size=batch_size, lr=lr, seed=seed, progress=progress).history
     return before_after(student, train_fn, score, teacher.model if white else None), why

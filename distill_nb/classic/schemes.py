@@ -9,6 +9,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 from .soft_targets import soft_target_loss, ring_classes, mlp, fit, accuracy
+from ..core.renamed import renamed
 
 # %% auto #0
 __all__ = ['mutual_learning', 'ema_self_distill', 'multi_teacher_logits']
@@ -43,15 +44,16 @@ def ema_self_distill(model:nn.Module, x:torch.Tensor, y:torch.Tensor, steps:int=
     return ema
 
 # %% ../../nbs/05_classic/02_schemes.ipynb #23f97b89
-def multi_teacher_logits(teacher_logits:list[torch.Tensor], how:str="average", weights:list[float]|None=None,
+@renamed(how="combine")
+def multi_teacher_logits(teacher_logits:list[torch.Tensor], combine:str="average", weights:list[float]|None=None,
                          temperature:float=1.0) -> torch.Tensor:
     "Combined soft targets (as log-probabilities) of several teachers: 'average', 'weighted', or 'routed' (per example, the most confident)."
     if not teacher_logits: raise ValueError("need at least one teacher")
     logp = torch.stack([F.log_softmax(z / temperature, -1) for z in teacher_logits])   # (n_teachers, B, C)
-    if how == "average": return torch.logsumexp(logp, 0) - math.log(len(teacher_logits))
-    if how == "weighted":
+    if combine == "average": return torch.logsumexp(logp, 0) - math.log(len(teacher_logits))
+    if combine == "weighted":
         if weights is None or len(weights) != len(teacher_logits): raise ValueError("'weighted' needs one weight per teacher")
         w = torch.tensor(weights, dtype=logp.dtype, device=logp.device); w = w / w.sum()
         return torch.logsumexp(logp + w.log()[:, None, None], 0)
-    if how == "routed": return logp.gather(0, logp.max(-1).values.argmax(0)[None, :, None].expand(1, *logp.shape[1:]))[0]
-    raise ValueError(f"how must be 'average', 'weighted' or 'routed', got {how!r}")
+    if combine == "routed": return logp.gather(0, logp.max(-1).values.argmax(0)[None, :, None].expand(1, *logp.shape[1:]))[0]
+    raise ValueError(f"combine must be 'average', 'weighted' or 'routed', got {combine!r}")

@@ -12,6 +12,7 @@ import torch.nn.functional as F
 from ..core.data import check_examples, pad_batch, response_start
 from ..core.models import model_device, to_device
 from ..core.train import shard, train, unwrap, world
+from ..core.renamed import renamed
 from ..core.teachers import WhiteBoxError, require_white_box
 from ..core.data import TopK
 from .divergences import forward_kl, DIVERGENCES, check_temperature
@@ -209,11 +210,8 @@ def _held_out_kd(student, teacher, batch, temperature, divergence):
     return v
 
 def _check_args(student, teacher, examples, val_examples, steps, batch_size, temperature,
-                on_policy_fraction, adaptive, params):
+                on_policy_fraction, adaptive):
     "`distill`'s inputs, checked before anything runs: the examples (as lists) or a clear error."
-    if "lmbda" in params:
-        raise TypeError("distill's `lmbda` is now `on_policy_fraction` (GKD's λ: the fraction of batches "
-                        "made of the student's own samples)")
     offline, frac = teacher is None, on_policy_fraction
     examples = check_examples(examples)
     if val_examples is not None: val_examples = check_examples(val_examples, "val_examples")
@@ -231,6 +229,7 @@ def _check_args(student, teacher, examples, val_examples, steps, batch_size, tem
         raise ValueError("adaptive λ needs val_examples and a starting on_policy_fraction > 0")
     return examples, val_examples
 
+@renamed(lmbda="on_policy_fraction")  # GKD's λ
 def distill(student, teacher, # a trainable causal LM; a white-box teacher (`HFTeacher`), or None with cached top-k examples
             examples:list[dict], # from `tokenize_chat` (or `cache_topk` for offline KD)
             steps:int=100, batch_size:int=4, lr:float=1e-4, alpha_ce:float=0.5, temperature:float=1.0,
@@ -244,7 +243,7 @@ def distill(student, teacher, # a trainable causal LM; a white-box teacher (`HFT
     "Token-level KD of `student` from `teacher` for `steps` steps; returns the history of loss terms."
     offline, divergence = teacher is None, as_divergence(divergence)
     examples, val_examples = _check_args(student, teacher, examples, val_examples, steps, batch_size,
-                                         temperature, on_policy_fraction, adaptive, params)
+                                         temperature, on_policy_fraction, adaptive)
     rank, n_proc = world()  # several processes: each takes its share of every global batch of `batch_size`
     if batch_size % n_proc: raise ValueError(f"batch_size {batch_size} cannot be split evenly over {n_proc} processes")
     # offline, padding positions are masked out by attention mask and labels, so any valid id pads

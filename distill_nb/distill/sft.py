@@ -5,12 +5,13 @@
 # %% ../../nbs/02_distill/02_sft.ipynb #f0200289
 from __future__ import annotations
 import tempfile
+from typing import NamedTuple
 import torch
 from ..core.data import pad_batch, tokenize_chat
 from ..core.models import model_device, to_device
 
 # %% auto #0
-__all__ = ['sequence_logprobs', 'ChatCollator', 'sft']
+__all__ = ['sequence_logprobs', 'ChatCollator', 'Finetuned', 'sft']
 
 # %% ../../nbs/02_distill/02_sft.ipynb #57d5a58e
 def sequence_logprobs(model, batch:dict, average:bool=False) -> torch.Tensor:
@@ -30,11 +31,17 @@ class ChatCollator:
     def __call__(self, examples:list[dict]) -> dict:
         return pad_batch([{"input_ids": e["input_ids"], "labels": e["labels"]} for e in examples], self.pad_id)
 
+# %% ../../nbs/02_distill/02_sft.ipynb #d9333fa9
+class Finetuned(NamedTuple):
+    "What `sft` returns: the fine-tuned student and its training log (a dict per logged step)."
+    model:torch.nn.Module
+    history:list[dict]
+
 # %% ../../nbs/02_distill/02_sft.ipynb #2f2118b1
 def sft(student, tokenizer, records:list, # teacher-written `Record`s (instruction → output), or examples already tokenized (`input_ids`, `labels`)
         steps:int=50, batch_size:int=4, lr:float=1e-4, max_len:int=256, lora:dict|None=None, # e.g. {"r": 8}: train LoRA adapters only
-        warmup:int=0, seed:int=0, output_dir:str|None=None, progress:bool=True):
-    "Fine-tune `student` on teacher outputs with `transformers.Trainer`; returns (model, log history)."
+        warmup:int=0, seed:int=0, output_dir:str|None=None, progress:bool=True) -> Finetuned:
+    "Fine-tune `student` on teacher outputs with `transformers.Trainer`: the student and its training log."
     from datasets import Dataset
     from transformers import Trainer, TrainingArguments
     if steps < 1 or batch_size < 1: raise ValueError(f"steps and batch_size must be >= 1, got {steps} and {batch_size}")
@@ -53,4 +60,4 @@ def sft(student, tokenizer, records:list, # teacher-written `Record`s (instructi
         trainer.remove_callback(PrinterCallback)  # no log lines either
     trainer.train()
     student.eval()
-    return student, [h for h in trainer.state.log_history if "loss" in h]
+    return Finetuned(student, [h for h in trainer.state.log_history if "loss" in h])

@@ -8,6 +8,7 @@ import random
 from ..core.data import Record, JsonlStore, record_id
 from ..elicit.labeling import Elicited, Malformed, ask, elicit
 from ..elicit.feedback import preference_pairs
+from ..core.renamed import renamed
 
 # %% auto #0
 __all__ = ['RATIONALIZE', 'LABEL_TASK', 'RATIONALE_TASK', 'PREFER_LETTER', 'PRINCIPLES', 'CRITIQUE', 'REVISE',
@@ -79,14 +80,16 @@ def teacher_scores(teacher, prompts:list[str], answers:list[str], batch_size:int
                       for i in range(0, len(ex), batch_size)])
 
 # %% ../../nbs/03_skills/02_alignment.ipynb #98859d82
-def prefer_prob(judge, prompts:list[str], answers:list[str], references:list[str], how:str="prompt",
+@renamed(how="judge_by")
+def prefer_prob(judge, prompts:list[str], answers:list[str], references:list[str], judge_by:str="prompt",
                 k:int=20) -> torch.Tensor: # top_logprobs asked of a served judge
-    "(N,) probability that each answer beats its reference: asked in both orders (`how='prompt'`) or by the teacher's likelihood."
+    "(N,) probability that each answer beats its reference: asked in both orders (`judge_by='prompt'`) or by the teacher's likelihood."
     if not len(prompts) == len(answers) == len(references): raise ValueError("prompts, answers and references must have the same length")
     if not prompts: raise ValueError("no prompts to judge")
-    if how not in ("prompt", "likelihood"): raise ValueError(f"how must be 'prompt' or 'likelihood', got {how!r}")
+    if judge_by not in ("prompt", "likelihood"):
+        raise ValueError(f"judge_by must be 'prompt' or 'likelihood', got {judge_by!r}")
     white = getattr(judge, "white_box", False)
-    if how == "likelihood":
+    if judge_by == "likelihood":
         if not (white or hasattr(judge, "score") and getattr(judge, "tokenizer", None) is not None):
             raise ValueError("the likelihood judge needs a white-box teacher, or a served one that returns log-probs "
                              "(APITeacher with the model's tokenizer)")
@@ -103,16 +106,19 @@ def prefer_prob(judge, prompts:list[str], answers:list[str], references:list[str
     return torch.tensor([1.0 if (q, a) in won else 0.0 if q in decided else 0.5 for q, a in zip(prompts, answers)])
 
 # %% ../../nbs/03_skills/02_alignment.ipynb #7e17a5b0
-def win_rate(judge, prompts:list[str], answers:list[str], references:list[str], how:str="prompt") -> float:
+@renamed(how="judge_by")
+def win_rate(judge, prompts:list[str], answers:list[str], references:list[str], judge_by:str="prompt") -> float:
     "How often the judge prefers `answers` over `references` (the mean of `prefer_prob`)."
-    return prefer_prob(judge, prompts, answers, references, how).mean().item()
+    return prefer_prob(judge, prompts, answers, references, judge_by).mean().item()
 
 # %% ../../nbs/03_skills/02_alignment.ipynb #88ee090f
-def preferences(judge, prompts:list[str], answers_a:list[str], answers_b:list[str], margin:float=0.1, how:str="prompt") -> Elicited:
+@renamed(how="judge_by")
+def preferences(judge, prompts:list[str], answers_a:list[str], answers_b:list[str], margin:float=0.1,
+                judge_by:str="prompt") -> Elicited:
     "Chosen/rejected records (rejected in `meta`) for the pairs where the judge's preference is at least `margin` from ½."
     if not 0 <= margin < 0.5: raise ValueError(f"margin must be in [0, 0.5), got {margin}")
     out = Elicited()
-    for q, a, b, p in zip(prompts, answers_a, answers_b, prefer_prob(judge, prompts, answers_a, answers_b, how).tolist()):
+    for q, a, b, p in zip(prompts, answers_a, answers_b, prefer_prob(judge, prompts, answers_a, answers_b, judge_by).tolist()):
         if abs(p - 0.5) < margin or (margin == 0 and p == 0.5): out.dropped["too close to call"] += 1; continue
         chosen, rejected = (a, b) if p > 0.5 else (b, a)
         out.records.append(Record(id=record_id("prefer", q, a, b), instruction=q, output=chosen, meta={"method": "preferences", "rejected": rejected, "p_a": p}))
