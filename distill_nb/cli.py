@@ -9,10 +9,11 @@ from pathlib import Path
 from typing import Callable
 from .distill.divergences import DIVERGENCES, check_temperature
 from .core.teachers import TeacherError, WhiteBoxError, teacher_name
+from .recipes import Outcome
 
 # %% auto #0
-__all__ = ['COMMANDS', 'CHECKS', 'label_seeds', 'run_demo', 'label_command', 'features_command', 'distill_command',
-           'evaluate_command', 'add_flags', 'docs_command', 'parser', 'main']
+__all__ = ['DEMO_METRICS', 'COMMANDS', 'CHECKS', 'label_seeds', 'demo_outcome', 'run_demo', 'label_command', 'features_command',
+           'distill_command', 'evaluate_command', 'add_flags', 'docs_command', 'parser', 'main']
 
 # %% ../nbs/08_cli/00_cli.ipynb #7a0ef544
 def label_seeds(teacher, seeds:list, store, max_new_tokens:int=64, batch_size:int=8) -> dict:
@@ -30,25 +31,56 @@ def label_seeds(teacher, seeds:list, store, max_new_tokens:int=64, batch_size:in
 
 
 # %% ../nbs/08_cli/00_cli.ipynb #1f7eb513
-def _table(rows:dict[str, list]) -> str:
-    "A plain-text table: first row is the header."
-    cells = [[k] + [v if isinstance(v, str) else f"{v:,.3f}" for v in vals] for k, vals in rows.items()]
-    widths = [max(len(r[i]) for r in cells) for i in range(len(cells[0]))]
-    lines = ["  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))) for r in cells]
-    return "\n".join([lines[0], "-"*len(lines[0])] + lines[1:])
+DEMO_METRICS = {"held-out KL(p‖q) / token ↓": "teacher_kl", "ROUGE-L vs teacher ↑": "rouge_l",
+                "parameters (M) ↓": "params_m", "size on disk (MB) ↓": "size_mb",
+                "tokens / s (greedy) ↑": "tokens_per_s"}  # the demo's rows: name (and direction) → `measure` key
 
-def _plot_history(history:list[dict], path:Path):
-    import matplotlib; matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    fig, ax = plt.subplots(figsize=(6, 3.2))
-    steps = [h["step"] for h in history]
-    for k, name in (("loss", "total"), ("ce", "CE on teacher answers"), ("kd", "divergence · T²")):
-        ax.plot(steps, [h[k] for h in history], label=name)
-    ax.set_xlabel("step"); ax.set_ylabel("nats / token"); ax.set_title("distill_nb demo: distillation loss"); ax.legend()
-    fig.tight_layout(); fig.savefig(path, dpi=110); plt.close(fig)
+# %% ../nbs/08_cli/00_cli.ipynb #e9a2cc22
+def _scores(row:dict) -> dict:
+    "`measure`'s numbers of one model, from `measure` itself or from a column of `evaluate.report`."
+    if "teacher_kl" not in row:  # a report column: its forward KL is the same held-out KL, computed once
+        row = {"teacher_kl": row["forward_kl"], "rouge_l": row["rouge_l"], "params_m": row["params_total"] / 1e6,
+               "size_mb": row["size_mb"], "tokens_per_s": row["tokens_per_s"]}
+    return {k: row[k] for k in DEMO_METRICS.values()}
+
+def demo_outcome(before:dict, # `measure` of the student before distillation
+                 evaluation, # `evaluate.report`'s table after it (columns: teacher, student)
+                 history:list[dict]) -> Outcome:
+    "The demo's before/after `Outcome`: its rows are `DEMO_METRICS`, the teacher's column is measured too."
+    named = lambda row: {name: _scores(row)[key] for name, key in DEMO_METRICS.items()}
+    return Outcome(named(before), named(evaluation["student"]), named(evaluation["teacher"]), history)
 
 # %% ../nbs/08_cli/00_cli.ipynb #c3092698
-def run_demo(out:str="demo_out", # folder: labels_<N>tok.jsonl, report.json, loss.png, report.png
+def _demo_seeds(seed_set:str, quick:bool, n_held:int, seed:int) -> list:
+    "The demo's seed instructions, shuffled with `seed` (12 of them for a quick run)."
+    from distill_nb.core.data import load_seed
+    seeds = load_seed(seed_set)
+    random.Random(seed).shuffle(seeds)
+    seeds = seeds[:12] if quick else seeds
+    if len(seeds) <= n_held:
+        raise ValueError(f"seed set {seed_set!r} has {len(seeds)} items: too few for {n_held} held out")
+    return seeds
+
+def _demo_records(teacher, seeds:list, n_held:int, store, max_new_tokens:int, log:Callable) -> tuple:
+    "(held-out, training) records the teacher labelled into `store` (resumable), and the labelling counts."
+    stats = label_seeds(teacher, seeds, store, max_new_tokens=max_new_tokens)
+    if stats["dropped_empty"]: log(f"      dropped {len(stats['dropped_empty'])} empty answers: {stats['dropped_empty']}")
+    labelled = {r.id: r for r in store}
+    ordered = [labelled[s.id] for s in seeds if s.id in labelled]
+    if len(ordered) <= n_held: raise ValueError("no labelled training records left after holding out the evaluation set")
+    return ordered[:n_held], ordered[n_held:], stats
+
+def _white_box(teacher):
+    "The demo's teacher: loaded by name, SmolLM2 by default, refused if it cannot give logits."
+    from distill_nb.core.ladder import load_teacher
+    from distill_nb.core.teachers import load_default_teacher
+    if isinstance(teacher, (str, Path)): teacher = load_teacher(teacher)
+    if teacher is not None and not getattr(teacher, "white_box", False):
+        raise WhiteBoxError("the demo distils token-level KD and needs a white-box teacher; "
+                            f"{teacher_name(teacher)} is black-box")
+    return teacher or load_default_teacher()
+
+def run_demo(out:str="demo_out", # folder: labels_<N>tok.jsonl, report.json, report.png
              quick:bool=False, # a smoke test of about a minute: 12 seeds, 4 steps, short answers
              teacher:str|None=None, # a rung of the ladder, hub id or folder; default: SmolLM2
              seed_set:str="basics", # a shipped seed set or a .jsonl file
@@ -61,75 +93,50 @@ def run_demo(out:str="demo_out", # folder: labels_<N>tok.jsonl, report.json, los
              held_out:int|None=None, # held-out records for evaluation (default 12, quick 4)
              max_new_tokens:int|None=None, # answer length (default 64, quick 24)
              seed:int=0, log:Callable=print) -> dict:
-    "Label → shrink → distill → evaluate; prints a table and writes `report.json` and `loss.png` into `out`."
+    "Label → shrink → distill → evaluate: prints the before/after table; writes `report.json`, `report.png`."
     import torch
-    from distill_nb.core.data import JsonlStore, load_seed, tokenize_chat
+    from distill_nb.core.data import JsonlStore, tokenize_chat
     from distill_nb.core.models import shrink
-    from distill_nb.core.ladder import load_teacher
-    from distill_nb.core.teachers import load_default_teacher
     from distill_nb.distill.kd import distill, check_pair
     from distill_nb.evaluate.metrics import measure
+    from distill_nb.evaluate.report import report
     steps = steps if steps is not None else (4 if quick else 60)
-    max_new_tokens = max_new_tokens or (24 if quick else 64)
     n_held = held_out if held_out is not None else (4 if quick else 12)
+    max_new_tokens = max_new_tokens or (24 if quick else 64)
     check_temperature(temperature)
-    if steps < 1: raise ValueError(f"steps must be >= 1, got {steps}")
-    if n_held < 1: raise ValueError(f"held_out must be >= 1, got {n_held}")
-    t0, out = time.time(), Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    torch.manual_seed(seed)
-    seeds = load_seed(seed_set)
-    random.Random(seed).shuffle(seeds)
-    if quick: seeds = seeds[:12]
-    if len(seeds) <= n_held: raise ValueError(f"seed set {seed_set!r} has {len(seeds)} items: too few for {n_held} held out")
-    log(f"[1/4] teacher labels {len(seeds)} seed instructions → {out/f'labels_{max_new_tokens}tok.jsonl'}")
-    if isinstance(teacher, (str, Path)): teacher = load_teacher(teacher)
-    if teacher is not None and not getattr(teacher, "white_box", False):
-        raise WhiteBoxError("the demo distils token-level KD and needs a white-box teacher; "
-                            f"{teacher_name(teacher)} is black-box")
-    teacher = teacher or load_default_teacher()
-    store = JsonlStore(out/f"labels_{max_new_tokens}tok.jsonl")  # a quick run's short answers are kept apart
-    stats = label_seeds(teacher, seeds, store, max_new_tokens=max_new_tokens)
-    if stats["dropped_empty"]: log(f"      dropped {len(stats['dropped_empty'])} empty teacher answers: {stats['dropped_empty']}")
-    labelled = {r.id: r for r in store}
-    ordered = [labelled[s.id] for s in seeds if s.id in labelled]
-    held, train = ordered[:n_held], ordered[n_held:]
-    if not train: raise ValueError("no labelled training records left after holding out the evaluation set")
-    held_ex, train_ex = tokenize_chat(held, teacher.tokenizer, max_len=256), tokenize_chat(train, teacher.tokenizer, max_len=256)
-
+    if steps < 1 or n_held < 1: raise ValueError(f"steps and held_out must be >= 1, got {steps} and {n_held}")
+    t0, out = time.time(), Path(out); out.mkdir(parents=True, exist_ok=True); torch.manual_seed(seed)
+    seeds, labels = _demo_seeds(seed_set, quick, n_held, seed), out/f"labels_{max_new_tokens}tok.jsonl"
+    log(f"[1/4] teacher labels {len(seeds)} seed instructions → {labels}")
+    teacher = _white_box(teacher)  # a quick run's short answers are kept apart, in their own file:
+    held, train, stats = _demo_records(teacher, seeds, n_held, JsonlStore(labels), max_new_tokens, log)
+    held_ex, train_ex = (tokenize_chat(r, teacher.tokenizer, max_len=256) for r in (held, train))
     n_layers = teacher.model.config.num_hidden_layers
-    keep = keep if keep is not None else max(1, n_layers*8//15)  # 16 of SmolLM2's 30
+    keep = keep if keep is not None else max(1, n_layers * 8 // 15)  # 16 of SmolLM2's 30
     log(f"[2/4] student = shrink(teacher, keep={keep}) of {n_layers} layers (first and last blocks)")
-    student = shrink(teacher.model, keep=keep)
-    check_pair(student, teacher)
+    student = shrink(teacher.model, keep=keep); check_pair(student, teacher)
     before = measure(teacher, student, held, held_ex, max_new_tokens)
-
     log(f"[3/4] distill {steps} steps on {len(train)} records ({divergence}, T={temperature}, α_CE={alpha_ce})")
     history = distill(student, teacher, train_ex, steps=steps, batch_size=batch_size, lr=lr, alpha_ce=alpha_ce,
                       temperature=temperature, divergence=divergence, seed=seed)
     log("[4/4] evaluate on held-out teacher answers")
-    after = measure(teacher, student, held, held_ex, max_new_tokens)
-    from distill_nb.evaluate.report import report as full_report
-    evaluation, fig = full_report(teacher, student, held, held_ex, max_new_tokens=max_new_tokens)
-    t = evaluation["teacher"]  # the teacher's costs, measured once by the report
-    teacher_row = {"params_m": t["params_total"]/1e6, "size_mb": t["size_mb"], "tokens_per_s": t["tokens_per_s"]}
-    table = _table({"metric": ["teacher", "student before", "student after"],
-                    "held-out KL(p‖q) / token": ["0 (reference)", before["teacher_kl"], after["teacher_kl"]],
-                    "ROUGE-L vs teacher": ["1 (reference)", before["rouge_l"], after["rouge_l"]],
-                    "parameters (M)": [teacher_row["params_m"], before["params_m"], after["params_m"]],
-                    "size on disk (MB)": [teacher_row["size_mb"], before["size_mb"], after["size_mb"]],
-                    "tokens / s (greedy)": [teacher_row["tokens_per_s"], before["tokens_per_s"], after["tokens_per_s"]]})
-    log(table)
-    _plot_history(history, out/"loss.png")
-    fig.savefig(out/"report.png", dpi=110)
-    report = {"config": {"quick": quick, "seed_set": seed_set, "keep": keep, "teacher_layers": n_layers, "steps": steps,
-                         "batch_size": batch_size, "lr": lr, "alpha_ce": alpha_ce, "temperature": temperature, "divergence": divergence,
-                         "train_records": len(train), "held_out_records": len(held), "max_new_tokens": max_new_tokens},
-              "labelling": stats, "teacher": teacher_row, "student_before": before, "student_after": after,
-              "evaluation": evaluation.to_dict(), "history": history, "seconds": time.time() - t0}
-    (out/"report.json").write_text(json.dumps(report, indent=2))
-    log(f"report: {out/'report.json'}, loss curve: {out/'loss.png'}, cost ratios: {out/'report.png'} ({report['seconds']:.0f} s)")
-    return report
+    evaluation, _ = report(teacher, student, held, held_ex, max_new_tokens=max_new_tokens)
+    outcome = demo_outcome(before, evaluation, history)
+    log(outcome.table.to_string())
+    if quick: log(f"--quick is a smoke test ({steps} steps on {len(train)} answers): it shows that every step runs, "
+                  "not what distillation achieves; run without --quick for that")
+    outcome.plot({"loss": "total", "ce": "CE on teacher answers", "kd": "divergence · T²"}).savefig(
+        out/"report.png", dpi=110)
+    rep = {"config": {"quick": quick, "seed_set": seed_set, "keep": keep, "teacher_layers": n_layers,
+                      "steps": steps, "batch_size": batch_size, "lr": lr, "alpha_ce": alpha_ce,
+                      "temperature": temperature, "divergence": divergence, "train_records": len(train),
+                      "held_out_records": len(held), "max_new_tokens": max_new_tokens},
+           "labelling": stats, "teacher": _scores(evaluation["teacher"]), "student_before": before,
+           "student_after": _scores(evaluation["student"]), "evaluation": evaluation.to_dict(),
+           "history": history, "seconds": time.time() - t0}
+    (out/"report.json").write_text(json.dumps(rep, indent=2))
+    log(f"report: {out/'report.json'}, before/after and the loss: {out/'report.png'} ({rep['seconds']:.0f} s)")
+    return rep
 
 # %% ../nbs/08_cli/00_cli.ipynb #40fd0206
 def label_command(teacher:str, # a rung of the ladder (`load_teacher`), hub id, folder or .gguf
@@ -227,9 +234,8 @@ def evaluate_command(teacher:str, # the teacher the student is measured against
     t, records = load_teacher(teacher), _labelled(data)
     examples = tokenize_chat(records, t.tokenizer, max_len)
     m = measure(t, load_teacher(student).model, records, examples, max_new_tokens)
-    log(_table({"metric": [f"student on {len(records)} held-out records"],
-                "KL(p‖q) / token ↓": [m["teacher_kl"]], "ROUGE-L vs teacher ↑": [m["rouge_l"]],
-                "parameters (M)": [m["params_m"]], "tokens / s": [m["tokens_per_s"]]}))
+    log(f"student on {len(records)} held-out records:")
+    for name, key in DEMO_METRICS.items(): log(f"  {name:30s} {m[key]:12,.3f}")
     if out: Path(out).write_text(json.dumps(m, indent=2)); log(f"→ {out}")
     return m
 

@@ -50,7 +50,7 @@ class Outcome:
                              "student before": list(self.before.values()), "student after": [self.after[m] for m in self.before],
                              "beat its start": ["yes" if beat[m] else "no" for m in self.before]}, index=list(self.before)).round(3)
 
-    def plot(self, loss_key:str="loss"):
+    def plot(self, loss_key:str|dict="loss"): # a history key, or {key: label} for several curves
         "The training loss, and each metric for teacher / before / after."
         import matplotlib.pyplot as plt
         import math
@@ -60,7 +60,10 @@ class Outcome:
         axes = axes.ravel()
         for ax in axes[len(metrics) + 1:]: ax.axis("off")
         steps = [h.get("step", i + 1) for i, h in enumerate(self.history)]
-        axes[0].plot(steps, [h[loss_key] for h in self.history]); axes[0].set_title("training loss", fontsize=9); axes[0].set_xlabel("step")
+        curves = loss_key if isinstance(loss_key, dict) else {loss_key: None}
+        for k, label in curves.items(): axes[0].plot(steps, [h[k] for h in self.history], label=label)
+        if len(curves) > 1: axes[0].legend(fontsize=7)
+        axes[0].set_title("training loss", fontsize=9); axes[0].set_xlabel("step")
         for ax, m in zip(axes[1:], metrics):
             vals = [self.teacher.get(m, float("nan")), self.before[m], self.after[m]]
             ax.bar(["teacher", "before", "after"], vals, color=["0.6", "tab:red", "tab:green"]); ax.set_title(m, fontsize=9)

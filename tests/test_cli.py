@@ -23,7 +23,7 @@ def test_unknown_seed_set_is_a_clear_error(tmp_path):
 def test_demo_end_to_end_on_tiny_models(tmp_path, tiny_teacher):
     lines = []
     rep = run_demo(tmp_path, quick=True, teacher=tiny_teacher, steps=6, lr=1e-3, max_new_tokens=12, log=lines.append)
-    assert (tmp_path/"loss.png").stat().st_size > 5000 and (tmp_path/"report.png").stat().st_size > 5000
+    assert (tmp_path/"report.png").stat().st_size > 5000 and not (tmp_path/"loss.png").exists()
     saved = json.loads((tmp_path/"report.json").read_text())
     assert saved["evaluation"]["student"]["params_total"] < saved["evaluation"]["teacher"]["params_total"]
     assert saved["student_after"]["teacher_kl"] == rep["student_after"]["teacher_kl"]
