@@ -8,8 +8,9 @@ import json, re, shutil, subprocess, sys
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['CHAPTERS', 'WIDGET_MANAGER', 'MATHJAX', 'SITE_CSS', 'MATHJAX_CONFIG', 'WIDGET_CDN', 'SITE_MARK', 'site_notebook',
-           'nav', 'quarto_sidebar', 'build_readme', 'npm_file', 'localise_widgets', 'localise_links', 'build_site']
+__all__ = ['CHAPTERS', 'CODE_LINK', 'WIDGET_NOTE', 'WIDGET_MANAGER', 'MATHJAX', 'SITE_CSS', 'MATHJAX_CONFIG', 'WIDGET_CDN',
+           'SITE_MARK', 'site_notebook', 'nav', 'quarto_sidebar', 'build_readme', 'npm_file', 'localise_widgets',
+           'localise_links', 'build_site']
 
 # %% ../nbs/08_cli/01_docs.ipynb #e48b8118
 CHAPTERS = {"00_core": "Core", "01_elicit": "3.1 Eliciting knowledge", "02_distill": "3.2 Distillation algorithms",
@@ -22,21 +23,34 @@ def _frontmatter(src:str) -> dict:
     m = re.match(r"^---\n(.*?)\n---", src.strip(), re.S)
     return (yaml.safe_load(m.group(1)) or {}) if m else {}
 
+CODE_LINK = re.compile(r"\[(`[^`\]]+`)\]\([^)\s]+\)")  # nbdev's link on a backticked name: [`x`](url)
+
+def _unlink_code(md:str) -> str:
+    "nbdev's [`x`](url) links, kept as `x` where they break: in fenced code (shown raw) and in headings (the TOC)."
+    parts = re.split(r"(```.*?```)", md, flags=re.S)
+    heading = lambda m: CODE_LINK.sub(r"\1", m.group(0))
+    return "".join(CODE_LINK.sub(r"\1", p) if p.startswith("```") else re.sub(r"(?m)^#{1,6} .*$", heading, p)
+                   for p in parts)
+
 def _strip_pandoc_attrs(output:dict) -> dict:
     "Drop Pandoc link attributes (`{target=...}`) that nbdev writes for Quarto from a markdown output."
     md = output.get("data", {}).get("text/markdown")
     if md is None: return output
     md = re.sub(r'\{target="[^"]*"[^}]*\}', "", "".join(md) if isinstance(md, list) else md)
-    return {**output, "data": {**output["data"], "text/markdown": md}}
+    return {**output, "data": {**output["data"], "text/markdown": _unlink_code(md)}}
+
+WIDGET_NOTE = ("> *A saved widget:* its controls move on this page, but nothing is computed again without a "
+               "Python kernel. Open the notebook in JupyterLab or Colab to use it.")
 
 def site_notebook(nb:dict) -> dict:
-    "An nbdev-processed notebook made ready for mkdocs-jupyter (title cell, hidden code, no directive lines)."
+    "An nbdev-processed notebook made ready for mkdocs-jupyter: title cell, hidden code, no directives, notes."
     cells = []
     for c in nb["cells"]:
         src = "".join(c["source"]) if isinstance(c["source"], list) else c["source"]
         if c["cell_type"] == "raw" and (fm := _frontmatter(src)):
             title = f"# {fm.get('title', '')}\n\n> {fm['description']}" if fm.get("description") else f"# {fm.get('title', '')}"
             cells.append({"cell_type": "markdown", "metadata": {}, "source": title}); continue
+        if c["cell_type"] == "markdown": c = {**c, "source": _unlink_code(src)}
         if c["cell_type"] == "code":
             c = {**c, "outputs": [_strip_pandoc_attrs(o) for o in c.get("outputs", [])]}
             directives = [l for l in src.splitlines() if l.startswith("#|")]
@@ -44,6 +58,8 @@ def site_notebook(nb:dict) -> dict:
             if any(re.match(r"#\|\s*echo:\s*false", d) for d in directives):
                 c["metadata"] = {**c.get("metadata", {}), "tags": ["remove_input"]}
         cells.append(c)
+        if any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in c.get("outputs", [])):
+            cells.append({"cell_type": "markdown", "metadata": {}, "source": WIDGET_NOTE})
     return {**nb, "cells": cells}
 
 # %% ../nbs/08_cli/01_docs.ipynb #a4205fd6
@@ -101,7 +117,8 @@ def npm_file(spec:str, inner:str) -> Path:
     return js
 
 # %% ../nbs/08_cli/01_docs.ipynb #c270fc33
-SITE_CSS = ".jupyter-wrapper .jp-InputPrompt, .jupyter-wrapper .jp-OutputPrompt { display: none !important; }\n"
+SITE_CSS = (".jupyter-wrapper .jp-InputPrompt, .jupyter-wrapper .jp-OutputPrompt { display: none !important; }\n"
+            ".md-grid { max-width: 1440px; }\n")  # wide enough for the install line and the pipeline diagram
 MATHJAX_CONFIG = "window.MathJax = {tex: {inlineMath: [['$', '$'], ['\\\\(', '\\\\)']]}, svg: {fontCache: 'global'}};\n"
 
 def _site_assets(src:Path):
@@ -113,7 +130,8 @@ def _site_assets(src:Path):
 
 def _mkdocs_config(src:Path, site:Path, title:str) -> dict:
     "MkDocs settings: Material theme without web fonts, mkdocs-jupyter rendering the saved outputs, the chapter nav."
-    return {"site_name": title, "docs_dir": str(src), "site_dir": str(site), "use_directory_urls": True,
+    return {"site_name": title, "docs_dir": str(src), "site_dir": str(site),
+            "use_directory_urls": False,  # page.html, not page/: site/index.html opens from disk too
             "theme": {"name": "material", "font": False, "features": ["navigation.sections", "navigation.expand"]},
             "markdown_extensions": ["tables", "admonition", "pymdownx.arithmatex"], "extra_css": ["site.css"],
             "extra_javascript": ["assets/js/mathjax-config.js", "assets/js/tex-svg.js"],
@@ -137,9 +155,9 @@ def localise_widgets(site:Path) -> int:
 # %% ../nbs/08_cli/01_docs.ipynb #1dbf75cb
 def localise_links(site:Path, src:Path, doc_url:str) -> int:
     "Point nbdev's links to the published Quarto site (`doc_host/doc_baseurl/00_core/models.html#x`) at this site's pages."
-    pages = {re.sub(r"(^|/)\d+_(?=[^/]*$)", r"\1", str(p.relative_to(src).with_suffix(""))): str(p.relative_to(src).with_suffix("")) + "/"
+    pages = {re.sub(r"(^|/)\d+_(?=[^/]*$)", r"\1", str(p.relative_to(src).with_suffix(""))): str(p.relative_to(src).with_suffix(".html"))
              for p in src.rglob("*.ipynb")}
-    pages["index"] = ""
+    pages["index"] = "index.html"
     pat, n = re.compile(re.escape(doc_url.rstrip("/")) + r"/([\w/.-]+?)\.html"), 0
     for page in site.rglob("*.html"):
         rel = "../" * (len(page.relative_to(site).parts) - 1)

@@ -10,10 +10,15 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
          "--disable-component-update", "--disable-sync", "--hide-scrollbars", "--window-size=1280,1000", "--virtual-time-budget=5000"]
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
+def site_dir(tmp_path_factory):
     out = tmp_path_factory.mktemp("site")
     r = run("distill_nb", "docs", "--out", str(out))
     assert r.returncode == 0, r.stderr[-3000:]
+    return out
+
+@pytest.fixture(scope="module")
+def site(site_dir):
+    out = site_dir
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
@@ -25,7 +30,7 @@ def chromium(*args, user_dir):
     return subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={user_dir}", *args], capture_output=True, text=True, timeout=120)
 
 @pytest.mark.parametrize("page,expect", [("", ["distill_nb", "Install and run the demo", "Core"]),
-                                         ("00_core/00_models/", ["Models", "shrink", "Tiny models for tests", "3.2 Distillation algorithms", "<mjx-container"])])
+                                         ("00_core/00_models.html", ["Models", "shrink", "Tiny models for tests", "3.2 Distillation algorithms", "<mjx-container"])])
 def test_page_renders(site, page, expect, tmp_path):
     dom = chromium("--dump-dom", f"{site}/{page}", user_dir=tmp_path/"u1").stdout
     for text in expect: assert text in dom, text
@@ -51,11 +56,28 @@ def test_widgets_render_from_saved_state_without_a_cdn(tmp_path):
     (tmp_path/"m.yml").write_text(yaml.safe_dump(_mkdocs_config(src, site, "t")))
     assert run(sys.executable, "-m", "mkdocs", "build", "--quiet", "-f", str(tmp_path/"m.yml")).returncode == 0
     assert localise_widgets(site) == 1
-    html = (site/"06_inspect"/"00_w"/"index.html").read_text()
+    html = (site/"06_inspect"/"00_w.html").read_text()
     assert "unpkg.com" not in html and "assets/js/embed.js" in html
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    try: dom = chromium("--virtual-time-budget=8000", "--dump-dom", f"http://127.0.0.1:{httpd.server_address[1]}/06_inspect/00_w/", user_dir=tmp_path/"u").stdout
+    try: dom = chromium("--virtual-time-budget=8000", "--dump-dom", f"http://127.0.0.1:{httpd.server_address[1]}/06_inspect/00_w.html", user_dir=tmp_path/"u").stdout
     finally: httpd.shutdown()
     assert 'class="widget-readout' in dom and ">7<" in dom  # the slider was built by the widget manager from the saved state
+
+def test_toc_anchors_and_code_blocks(site_dir):
+    "Every table-of-contents link lands on a heading of its page; no signature shows a raw markdown link."
+    import re
+    for page in site_dir.rglob("*.html"):
+        html = page.read_text()
+        ids = set(re.findall(r'id="([^"]+)"', html))
+        toc = re.findall(r'<a href="#([^"]+)" class="md-nav__link"', html)
+        assert not [t for t in toc if t not in ids], (page, [t for t in toc if t not in ids])
+        code = " ".join(re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<pre>(.*?)</pre>", html, re.S))
+        assert not re.search(r"\[`\w+`\]\(", code), page
+
+def test_site_opens_from_disk(site_dir, tmp_path):
+    "Built for files (page.html, not page/): a chapter page opened from disk renders, formulas included."
+    dom = chromium("--dump-dom", (site_dir/"00_core"/"00_models.html").as_uri(), user_dir=tmp_path/"u").stdout
+    for text in ("Models", "shrink", "3.2 Distillation algorithms", "<mjx-container"): assert text in dom, text
+    assert 'href="../02_distill/00_divergences.html"' in (site_dir/"00_core"/"00_models.html").read_text()
