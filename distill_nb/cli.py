@@ -33,20 +33,21 @@ def label_seeds(teacher, seeds:list, store, max_new_tokens:int=64, batch_size:in
 # %% ../nbs/08_cli/00_cli.ipynb #1f7eb513
 DEMO_METRICS = {"held-out KL(p‖q) / token ↓": "teacher_kl", "ROUGE-L vs teacher ↑": "rouge_l",
                 "parameters (M) ↓": "params_m", "size on disk (MB) ↓": "size_mb",
-                "tokens / s (greedy) ↑": "tokens_per_s"}  # the demo's rows: name (and direction) → `measure` key
+                "tokens / s (greedy) ↑": "tokens_per_s"}  # the demo's rows → `measure`'s keys
 
 # %% ../nbs/08_cli/00_cli.ipynb #e9a2cc22
 def _scores(row:dict) -> dict:
     "`measure`'s numbers of one model, from `measure` itself or from a column of `evaluate.report`."
-    if "teacher_kl" not in row:  # a report column: its forward KL is the same held-out KL, computed once
-        row = {"teacher_kl": row["forward_kl"], "rouge_l": row["rouge_l"], "params_m": row["params_total"] / 1e6,
-               "size_mb": row["size_mb"], "tokens_per_s": row["tokens_per_s"]}
+    if "teacher_kl" not in row:  # a report column: its forward KL is the same held-out KL
+        row = {"teacher_kl": row["forward_kl"], "rouge_l": row["rouge_l"],
+               "params_m": row["params_total"] / 1e6, "size_mb": row["size_mb"],
+               "tokens_per_s": row["tokens_per_s"]}
     return {k: row[k] for k in DEMO_METRICS.values()}
 
 def demo_outcome(before:dict, # `measure` of the student before distillation
                  evaluation, # `evaluate.report`'s table after it (columns: teacher, student)
                  history:list[dict]) -> Outcome:
-    "The demo's before/after `Outcome`: its rows are `DEMO_METRICS`, the teacher's column is measured too."
+    "The demo's before/after `Outcome`: rows `DEMO_METRICS`, the teacher's column measured too."
     named = lambda row: {name: _scores(row)[key] for name, key in DEMO_METRICS.items()}
     return Outcome(named(before), named(evaluation["student"]), named(evaluation["teacher"]), history)
 
@@ -64,10 +65,11 @@ def _demo_seeds(seed_set:str, quick:bool, n_held:int, seed:int) -> list:
 def _demo_records(teacher, seeds:list, n_held:int, store, max_new_tokens:int, log:Callable) -> tuple:
     "(held-out, training) records the teacher labelled into `store` (resumable), and the labelling counts."
     stats = label_seeds(teacher, seeds, store, max_new_tokens=max_new_tokens)
-    if stats["dropped_empty"]: log(f"      dropped {len(stats['dropped_empty'])} empty answers: {stats['dropped_empty']}")
+    if empty := stats["dropped_empty"]: log(f"      dropped {len(empty)} empty answers: {empty}")
     labelled = {r.id: r for r in store}
     ordered = [labelled[s.id] for s in seeds if s.id in labelled]
-    if len(ordered) <= n_held: raise ValueError("no labelled training records left after holding out the evaluation set")
+    if len(ordered) <= n_held:
+        raise ValueError("no labelled training records left after holding out the evaluation set")
     return ordered[:n_held], ordered[n_held:], stats
 
 def _white_box(teacher):
@@ -93,7 +95,7 @@ def run_demo(out:str="demo_out", # folder: labels_<N>tok.jsonl, report.json, rep
              held_out:int|None=None, # held-out records for evaluation (default 12, quick 4)
              max_new_tokens:int|None=None, # answer length (default 64, quick 24)
              seed:int=0, log:Callable=print) -> dict:
-    "Label → shrink → distill → evaluate: prints the before/after table; writes `report.json`, `report.png`."
+    "Label → shrink → distill → evaluate: prints the before/after table, writes report.json and .png."
     import torch
     from distill_nb.core.data import JsonlStore, tokenize_chat
     from distill_nb.core.models import shrink
@@ -104,7 +106,8 @@ def run_demo(out:str="demo_out", # folder: labels_<N>tok.jsonl, report.json, rep
     n_held = held_out if held_out is not None else (4 if quick else 12)
     max_new_tokens = max_new_tokens or (24 if quick else 64)
     check_temperature(temperature)
-    if steps < 1 or n_held < 1: raise ValueError(f"steps and held_out must be >= 1, got {steps} and {n_held}")
+    if steps < 1 or n_held < 1:
+        raise ValueError(f"steps and held_out must be >= 1, got {steps} and {n_held}")
     t0, out = time.time(), Path(out); out.mkdir(parents=True, exist_ok=True); torch.manual_seed(seed)
     seeds, labels = _demo_seeds(seed_set, quick, n_held, seed), out/f"labels_{max_new_tokens}tok.jsonl"
     log(f"[1/4] teacher labels {len(seeds)} seed instructions → {labels}")
@@ -116,15 +119,16 @@ def run_demo(out:str="demo_out", # folder: labels_<N>tok.jsonl, report.json, rep
     log(f"[2/4] student = shrink(teacher, keep={keep}) of {n_layers} layers (first and last blocks)")
     student = shrink(teacher.model, keep=keep); check_pair(student, teacher)
     before = measure(teacher, student, held, held_ex, max_new_tokens)
-    log(f"[3/4] distill {steps} steps on {len(train)} records ({divergence}, T={temperature}, α_CE={alpha_ce})")
-    history = distill(student, teacher, train_ex, steps=steps, batch_size=batch_size, lr=lr, alpha_ce=alpha_ce,
-                      temperature=temperature, divergence=divergence, seed=seed)
+    log(f"[3/4] distill {steps} steps on {len(train)} records "
+        f"({divergence}, T={temperature}, α_CE={alpha_ce})")
+    history = distill(student, teacher, train_ex, steps=steps, batch_size=batch_size, lr=lr,
+                      alpha_ce=alpha_ce, temperature=temperature, divergence=divergence, seed=seed)
     log("[4/4] evaluate on held-out teacher answers")
     evaluation, _ = report(teacher, student, held, held_ex, max_new_tokens=max_new_tokens)
     outcome = demo_outcome(before, evaluation, history)
     log(outcome.table.to_string())
-    if quick: log(f"--quick is a smoke test ({steps} steps on {len(train)} answers): it shows that every step runs, "
-                  "not what distillation achieves; run without --quick for that")
+    if quick: log(f"--quick is a smoke test ({steps} steps on {len(train)} answers): it shows that every "
+                  "step runs, not what distillation achieves; run without --quick for that")
     outcome.plot({"loss": "total", "ce": "CE on teacher answers", "kd": "divergence · T²"}).savefig(
         out/"report.png", dpi=110)
     rep = {"config": {"quick": quick, "seed_set": seed_set, "keep": keep, "teacher_layers": n_layers,
@@ -135,7 +139,8 @@ def run_demo(out:str="demo_out", # folder: labels_<N>tok.jsonl, report.json, rep
            "student_after": _scores(evaluation["student"]), "evaluation": evaluation.to_dict(),
            "history": history, "seconds": time.time() - t0}
     (out/"report.json").write_text(json.dumps(rep, indent=2))
-    log(f"report: {out/'report.json'}, before/after and the loss: {out/'report.png'} ({rep['seconds']:.0f} s)")
+    log(f"report: {out/'report.json'}, before/after and the loss: {out/'report.png'} "
+        f"({rep['seconds']:.0f} s)")
     return rep
 
 # %% ../nbs/08_cli/00_cli.ipynb #40fd0206

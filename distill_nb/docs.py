@@ -23,14 +23,14 @@ def _frontmatter(src:str) -> dict:
     m = re.match(r"^---\n(.*?)\n---", src.strip(), re.S)
     return (yaml.safe_load(m.group(1)) or {}) if m else {}
 
-CODE_LINK = re.compile(r"\[(`[^`\]]+`)\]\([^)\s]+\)")  # nbdev's link on a backticked name: [`x`](url)
+CODE_LINK = re.compile(r"\[(`[^`\]]+`)\]\([^)\s]+\)")  # nbdev's link on a name: [`x`](url)
 
 def _unlink_code(md:str) -> str:
-    "nbdev's [`x`](url) links, kept as `x` where they break: in fenced code (shown raw) and in headings (the TOC)."
+    "nbdev's [`x`](url) links as plain `x` where they break: in fenced code (shown raw), in headings (TOC)."
     parts = re.split(r"(```.*?```)", md, flags=re.S)
-    heading = lambda m: CODE_LINK.sub(r"\1", m.group(0))
-    return "".join(CODE_LINK.sub(r"\1", p) if p.startswith("```") else re.sub(r"(?m)^#{1,6} .*$", heading, p)
-                   for p in parts)
+    plain = lambda text: CODE_LINK.sub(r"\1", text)
+    headings = lambda text: re.sub(r"(?m)^#{1,6} .*$", lambda m: plain(m.group(0)), text)
+    return "".join(plain(p) if p.startswith("```") else headings(p) for p in parts)
 
 def _strip_pandoc_attrs(output:dict) -> dict:
     "Drop Pandoc link attributes (`{target=...}`) that nbdev writes for Quarto from a markdown output."
@@ -39,11 +39,11 @@ def _strip_pandoc_attrs(output:dict) -> dict:
     md = re.sub(r'\{target="[^"]*"[^}]*\}', "", "".join(md) if isinstance(md, list) else md)
     return {**output, "data": {**output["data"], "text/markdown": _unlink_code(md)}}
 
-WIDGET_NOTE = ("> *A saved widget:* its controls move on this page, but nothing is computed again without a "
-               "Python kernel. Open the notebook in JupyterLab or Colab to use it.")
+WIDGET_NOTE = ("> *A saved widget:* its controls move on this page, but nothing is computed again "
+               "without a Python kernel. Open the notebook in JupyterLab or Colab to use it.")
 
 def site_notebook(nb:dict) -> dict:
-    "An nbdev-processed notebook made ready for mkdocs-jupyter: title cell, hidden code, no directives, notes."
+    "An nbdev-processed notebook made ready for mkdocs-jupyter: title, hidden code, no directives, notes."
     cells = []
     for c in nb["cells"]:
         src = "".join(c["source"]) if isinstance(c["source"], list) else c["source"]
@@ -58,7 +58,8 @@ def site_notebook(nb:dict) -> dict:
             if any(re.match(r"#\|\s*echo:\s*false", d) for d in directives):
                 c["metadata"] = {**c.get("metadata", {}), "tags": ["remove_input"]}
         cells.append(c)
-        if any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in c.get("outputs", [])):
+        outputs = c.get("outputs", [])
+        if any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs):
             cells.append({"cell_type": "markdown", "metadata": {}, "source": WIDGET_NOTE})
     return {**nb, "cells": cells}
 
@@ -118,7 +119,7 @@ def npm_file(spec:str, inner:str) -> Path:
 
 # %% ../nbs/08_cli/01_docs.ipynb #c270fc33
 SITE_CSS = (".jupyter-wrapper .jp-InputPrompt, .jupyter-wrapper .jp-OutputPrompt { display: none !important; }\n"
-            ".md-grid { max-width: 1440px; }\n")  # wide enough for the install line and the pipeline diagram
+            ".md-grid { max-width: 1440px; }\n")  # room for the install line and the pipeline
 MATHJAX_CONFIG = "window.MathJax = {tex: {inlineMath: [['$', '$'], ['\\\\(', '\\\\)']]}, svg: {fontCache: 'global'}};\n"
 
 def _site_assets(src:Path):
