@@ -16,7 +16,7 @@ from ..recipes import option_ids
 # %% auto #0
 __all__ = ['SHAPES', 'COLORS', 'ANSWERS', 'easy_vqa_dir', 'scene_of', 'Scene', 'load_scenes', 'describe', 'question_kind',
            'teacher_prompt', 'pixels', 'VisionStudent', 'student_prompt', 'image_option_logits',
-           'image_option_logprobs', 'fit_vision', 'stored_soft_labels', 'vlm_soft_labels']
+           'image_option_logprobs', 'fit_vision', 'align_vision', 'stored_soft_labels', 'vlm_soft_labels']
 
 # %% ../../nbs/03_skills/05_multimodal.ipynb #a9875da7
 SHAPES = ("circle", "rectangle", "triangle")
@@ -113,7 +113,9 @@ class VisionStudent(nn.Module):
         super().__init__()
         width, layers, c_in = decoder.get_input_embeddings().embedding_dim, [], 3
         for c in (channels // 2, channels, channels, channels):
-            layers += [nn.Conv2d(c_in, c, 3, stride=2, padding=1), nn.GELU()]; c_in = c
+            conv = nn.Conv2d(c_in, c, 3, stride=2, padding=1)
+            nn.init.kaiming_normal_(conv.weight); nn.init.zeros_(conv.bias)  # He init, and BatchNorm:
+            layers += [conv, nn.BatchNorm2d(c), nn.GELU()]; c_in = c  # features differ between pictures
         self.encoder = nn.Sequential(*layers, nn.AdaptiveAvgPool2d(grid))
         self.projector = nn.Sequential(nn.Linear(channels, width), nn.GELU(), nn.Linear(width, width))
         self.decoder = decoder
@@ -188,6 +190,34 @@ def fit_vision(student:VisionStudent, tokenizer, images:torch.Tensor, questions:
         return {"loss": soft_target_loss(z, teacher_logprobs[idx].to(z.device), temperature=temperature)}
     return train(student, loss_fn, steps, lr=lr, weight_decay=0.01, desc="distilling to pixels",
                  progress=progress)
+
+# %% ../../nbs/03_skills/05_multimodal.ipynb #b7803dca
+def align_vision(student:VisionStudent, tokenizer, images:torch.Tensor, # (N, 3, H, W) in [0, 1]
+                 captions:list[str], # one text per picture, e.g. `describe(scene)`
+                 steps:int=100, batch_size:int=32, lr:float=1e-3, seed:int=0,
+                 progress:bool=True) -> list[dict]:
+    "LLaVA's stage 1: the decoder frozen, CNN and projector learn to make each caption likely after its picture."
+    from distill_nb.core.train import train
+    if len(images) != len(captions):
+        raise ValueError(f"{len(images)} images but {len(captions)} captions")
+    if not captions or not all(captions): raise ValueError("every picture needs a non-empty caption")
+    rows = [tokenizer(c, add_special_tokens=False)["input_ids"] for c in captions]
+    g = torch.Generator().manual_seed(seed)
+    def loss_fn(model, step, micro):
+        "A random batch of (picture, caption): every caption token predicted after the picture."
+        idx = torch.randperm(len(rows), generator=g)[:batch_size]
+        seqs = [rows[i] for i in idx.tolist()]; width = max(map(len, seqs))
+        dev = next(model.parameters()).device
+        ids = torch.tensor([s + [0] * (width - len(s)) for s in seqs], device=dev)
+        mask = torch.tensor([[1] * len(s) + [0] * (width - len(s)) for s in seqs], device=dev)
+        logits = model(images[idx], ids, mask)[:, -width - 1:-1]  # the positions before each token
+        labels = ids.masked_fill(mask == 0, -100)
+        return {"loss": nn.functional.cross_entropy(logits.flatten(0, 1).float(), labels.flatten())}
+    frozen = [p for p in student.decoder.parameters() if p.requires_grad]
+    for p in frozen: p.requires_grad_(False)
+    try: return train(student, loss_fn, steps, lr=lr, desc="aligning pixels", progress=progress)
+    finally:
+        for p in frozen: p.requires_grad_(True)
 
 # %% ../../nbs/03_skills/05_multimodal.ipynb #ec0d72d9
 def stored_soft_labels(teacher, prompts:list[str], path:str|Path, # a JSONL file, appended as labels come
