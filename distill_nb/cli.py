@@ -36,20 +36,19 @@ DEMO_METRICS = {"held-out KL(p‖q) / token ↓": "teacher_kl", "ROUGE-L vs teac
                 "tokens / s (greedy) ↑": "tokens_per_s"}  # the demo's rows → `measure`'s keys
 
 # %% ../nbs/08_cli/00_cli.ipynb #e9a2cc22
-def _scores(row:dict) -> dict:
-    "`measure`'s numbers of one model, from `measure` itself or from a column of `evaluate.report`."
-    if "teacher_kl" not in row:  # a report column: its forward KL is the same held-out KL
-        row = {"teacher_kl": row["forward_kl"], "rouge_l": row["rouge_l"],
-               "params_m": row["params_total"] / 1e6, "size_mb": row["size_mb"],
-               "tokens_per_s": row["tokens_per_s"]}
-    return {k: row[k] for k in DEMO_METRICS.values()}
+def _from_report(column) -> dict:
+    "One column of `evaluate.report`'s table under `measure`'s keys (its forward KL is the held-out KL)."
+    return {"teacher_kl": column["forward_kl"], "rouge_l": column["rouge_l"],
+            "params_m": column["params_total"] / 1e6, "size_mb": column["size_mb"],
+            "tokens_per_s": column["tokens_per_s"]}
 
 def demo_outcome(before:dict, # `measure` of the student before distillation
                  evaluation, # `evaluate.report`'s table after it (columns: teacher, student)
                  history:list[dict]) -> Outcome:
     "The demo's before/after `Outcome`: rows `DEMO_METRICS`, the teacher's column measured too."
-    named = lambda row: {name: _scores(row)[key] for name, key in DEMO_METRICS.items()}
-    return Outcome(named(before), named(evaluation["student"]), named(evaluation["teacher"]), history)
+    named = lambda scores: {name: scores[key] for name, key in DEMO_METRICS.items()}
+    return Outcome(named(before), named(_from_report(evaluation["student"])),
+                   named(_from_report(evaluation["teacher"])), history)
 
 # %% ../nbs/08_cli/00_cli.ipynb #c3092698
 def _demo_seeds(seed_set:str, quick:bool, n_held:int, seed:int) -> list:
@@ -102,6 +101,7 @@ def run_demo(out:str="demo_out", # folder: labels_<N>tok.jsonl, report.json, rep
     from distill_nb.distill.kd import distill, check_pair
     from distill_nb.evaluate.metrics import measure
     from distill_nb.evaluate.report import report
+    import matplotlib.pyplot as plt
     steps = steps if steps is not None else (4 if quick else 60)
     n_held = held_out if held_out is not None else (4 if quick else 12)
     max_new_tokens = max_new_tokens or (24 if quick else 64)
@@ -124,19 +124,20 @@ def run_demo(out:str="demo_out", # folder: labels_<N>tok.jsonl, report.json, rep
     history = distill(student, teacher, train_ex, steps=steps, batch_size=batch_size, lr=lr,
                       alpha_ce=alpha_ce, temperature=temperature, divergence=divergence, seed=seed)
     log("[4/4] evaluate on held-out teacher answers")
-    evaluation, _ = report(teacher, student, held, held_ex, max_new_tokens=max_new_tokens)
+    evaluation, cost_ratios = report(teacher, student, held, held_ex, max_new_tokens=max_new_tokens)
+    plt.close(cost_ratios)  # the demo draws its own figure
     outcome = demo_outcome(before, evaluation, history)
     log(outcome.table.to_string())
     if quick: log(f"--quick is a smoke test ({steps} steps on {len(train)} answers): it shows that every "
                   "step runs, not what distillation achieves; run without --quick for that")
-    outcome.plot({"loss": "total", "ce": "CE on teacher answers", "kd": "divergence · T²"}).savefig(
-        out/"report.png", dpi=110)
+    fig = outcome.plot({"loss": "total", "ce": "CE on teacher answers", "kd": "divergence · T²"})
+    fig.savefig(out/"report.png", dpi=110); plt.close(fig)
     rep = {"config": {"quick": quick, "seed_set": seed_set, "keep": keep, "teacher_layers": n_layers,
                       "steps": steps, "batch_size": batch_size, "lr": lr, "alpha_ce": alpha_ce,
                       "temperature": temperature, "divergence": divergence, "train_records": len(train),
                       "held_out_records": len(held), "max_new_tokens": max_new_tokens},
-           "labelling": stats, "teacher": _scores(evaluation["teacher"]), "student_before": before,
-           "student_after": _scores(evaluation["student"]), "evaluation": evaluation.to_dict(),
+           "labelling": stats, "teacher": _from_report(evaluation["teacher"]), "student_before": before,
+           "student_after": _from_report(evaluation["student"]), "evaluation": evaluation.to_dict(),
            "history": history, "seconds": time.time() - t0}
     (out/"report.json").write_text(json.dumps(rep, indent=2))
     log(f"report: {out/'report.json'}, before/after and the loss: {out/'report.png'} "

@@ -156,8 +156,8 @@ def localise_widgets(site:Path) -> int:
 # %% ../nbs/08_cli/01_docs.ipynb #1dbf75cb
 def localise_links(site:Path, src:Path, doc_url:str) -> int:
     "Point nbdev's links to the published Quarto site (`doc_host/doc_baseurl/00_core/models.html#x`) at this site's pages."
-    pages = {re.sub(r"(^|/)\d+_(?=[^/]*$)", r"\1", str(p.relative_to(src).with_suffix(""))): str(p.relative_to(src).with_suffix(".html"))
-             for p in src.rglob("*.ipynb")}
+    pages = {re.sub(r"(^|/)\d+_(?=[^/]*$)", r"\1", str(p.relative_to(src).with_suffix(""))):
+             str(p.relative_to(src).with_suffix(".html")) for p in src.rglob("*.ipynb")}
     pages["index"] = "index.html"
     pat, n = re.compile(re.escape(doc_url.rstrip("/")) + r"/([\w/.-]+?)\.html"), 0
     for page in site.rglob("*.html"):

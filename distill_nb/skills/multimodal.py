@@ -196,7 +196,9 @@ def align_vision(student:VisionStudent, tokenizer, images:torch.Tensor, # (N, 3,
                  captions:list[str], # one text per picture, e.g. `describe(scene)`
                  steps:int=100, batch_size:int=32, lr:float=1e-3, seed:int=0,
                  progress:bool=True) -> list[dict]:
-    "LLaVA's stage 1: the decoder frozen, CNN and projector learn to make each caption likely after its picture."
+    "LLaVA's stage 1: decoder frozen, CNN and projector learn to make each caption likely after its picture."
+    from distill_nb.core.data import pad_batch
+    from distill_nb.core.models import model_device, to_device
     from distill_nb.core.train import train
     if len(images) != len(captions):
         raise ValueError(f"{len(images)} images but {len(captions)} captions")
@@ -206,13 +208,11 @@ def align_vision(student:VisionStudent, tokenizer, images:torch.Tensor, # (N, 3,
     def loss_fn(model, step, micro):
         "A random batch of (picture, caption): every caption token predicted after the picture."
         idx = torch.randperm(len(rows), generator=g)[:batch_size]
-        seqs = [rows[i] for i in idx.tolist()]; width = max(map(len, seqs))
-        dev = next(model.parameters()).device
-        ids = torch.tensor([s + [0] * (width - len(s)) for s in seqs], device=dev)
-        mask = torch.tensor([[1] * len(s) + [0] * (width - len(s)) for s in seqs], device=dev)
-        logits = model(images[idx], ids, mask)[:, -width - 1:-1]  # the positions before each token
-        labels = ids.masked_fill(mask == 0, -100)
-        return {"loss": nn.functional.cross_entropy(logits.flatten(0, 1).float(), labels.flatten())}
+        b = to_device(pad_batch([{"input_ids": rows[i], "labels": rows[i]} for i in idx.tolist()], 0),
+                      model_device(model))
+        width = b["input_ids"].shape[1]
+        logits = model(images[idx], b["input_ids"], b["attention_mask"])[:, -width - 1:-1]  # before each token
+        return {"loss": nn.functional.cross_entropy(logits.flatten(0, 1).float(), b["labels"].flatten())}
     frozen = [p for p in student.decoder.parameters() if p.requires_grad]
     for p in frozen: p.requires_grad_(False)
     try: return train(student, loss_fn, steps, lr=lr, desc="aligning pixels", progress=progress)
