@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Callable
 import torch
 import torch.nn.functional as F
+from fastcore.basics import store_attr
 from ..core.data import check_examples, pad_batch, response_start
 from ..core.models import model_device, to_device
 from ..core.train import shard, train, unwrap, world
@@ -190,7 +191,7 @@ class ReplayBuffer:
 
 # %% ../../nbs/02_distill/03_kd.ipynb #b0888699
 def _fingerprint(examples:list[dict]) -> str:
-    "A short hash of the training examples (their tokens, labels and caches): a resume must see the same data."
+    "A short hash of the training examples (tokens, labels, caches): a resume must see the same data."
     import hashlib
     h = hashlib.sha1()
     for e in examples: h.update(json.dumps([e.get(k) for k in sorted(e) if k != "id"]).encode())
@@ -200,19 +201,10 @@ def _tuples(x):
     "A Random state read back from a checkpoint (lists where `getstate` gave tuples)."
     return tuple(_tuples(v) for v in x) if isinstance(x, (list, tuple)) else x
 
-@torch.no_grad()
-def _held_out_kd(student, teacher, batch, temperature, divergence):
-    student.eval()
-    batch = to_device(batch, model_device(student))
-    v = kd_loss(student(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits,
-                teacher.logits(batch).to(batch["labels"].device), batch["labels"], 0.0, temperature, divergence)["kd"].item()
-    student.train()
-    return v
-
 def _check_args(student, teacher, examples, val_examples, steps, batch_size, temperature,
                 on_policy_fraction, adaptive):
     "`distill`'s inputs, checked before anything runs: the examples (as lists) or a clear error."
-    offline, frac = teacher is None, on_policy_fraction
+    offline, frac, n_proc = teacher is None, on_policy_fraction, world()[1]
     examples = check_examples(examples)
     if val_examples is not None: val_examples = check_examples(val_examples, "val_examples")
     if offline and "topk_indices" not in examples[0]:
@@ -225,75 +217,127 @@ def _check_args(student, teacher, examples, val_examples, steps, batch_size, tem
         raise ValueError(f"on_policy_fraction must be in [0, 1], got {frac}")
     if steps < 1 or batch_size < 1:
         raise ValueError(f"steps and batch_size must be >= 1, got {steps} and {batch_size}")
+    if batch_size % n_proc:
+        raise ValueError(f"batch_size {batch_size} cannot be split evenly over {n_proc} processes")
     if adaptive and not (val_examples and frac > 0):
         raise ValueError("adaptive λ needs val_examples and a starting on_policy_fraction > 0")
     return examples, val_examples
 
-@renamed(lmbda="on_policy_fraction")  # GKD's λ
-def distill(student, teacher, # a trainable causal LM; a white-box teacher (`HFTeacher`), or None with cached top-k examples
-            examples:list[dict], # from `tokenize_chat` (or `cache_topk` for offline KD)
-            steps:int=100, batch_size:int=4, lr:float=1e-4, alpha_ce:float=0.5, temperature:float=1.0,
-            divergence:str|Callable="forward_kl", # a name from `DIVERGENCES` or a function
-            warmup:int=5, seed:int=0,
-            on_policy_fraction:float=0.0, # GKD's λ: fraction of batches that are the student's samples
-            max_new_tokens:int=64, replay:ReplayBuffer|None=None, # reuse student samples (DistiLLM)
-            adaptive:bool=False, val_examples:list[dict]|None=None, eval_every:int=10, # raise λ when held-out KD worsens
-            checkpoint_dir:str|Path|None=None, save_every:int=50,
-            callback:Callable|None=None, progress:bool=True, **params) -> list[dict]:
-    "Token-level KD of `student` from `teacher` for `steps` steps; returns the history of loss terms."
-    offline, divergence = teacher is None, as_divergence(divergence)
-    examples, val_examples = _check_args(student, teacher, examples, val_examples, steps, batch_size,
-                                         temperature, on_policy_fraction, adaptive)
-    rank, n_proc = world()  # several processes: each takes its share of every global batch of `batch_size`
-    if batch_size % n_proc: raise ValueError(f"batch_size {batch_size} cannot be split evenly over {n_proc} processes")
-    # offline, padding positions are masked out by attention mask and labels, so any valid id pads
-    pad_id = teacher.tokenizer.pad_token_id if teacher else (student.config.pad_token_id or 0)
-    eos_id = teacher.tokenizer.eos_token_id if teacher else None
-    state = {"order": [], "on_policy_fraction": on_policy_fraction, "best_val": None,
-             "rng": random.Random(seed).getstate()}
-    config = {"steps": steps, "batch_size": batch_size, "lr": lr, "alpha_ce": alpha_ce, "temperature": temperature,
-              "divergence": getattr(divergence, "__name__", repr(divergence)), "params": json.dumps(params, sort_keys=True, default=str),
-              "warmup": warmup, "seed": seed, "on_policy_fraction": on_policy_fraction,
-              "max_new_tokens": max_new_tokens, "adaptive": adaptive,
-              "eval_every": eval_every, "offline": offline, "examples": _fingerprint(examples), "processes": n_proc,
-              "replay": None if replay is None else [replay.capacity, replay.reuse]}
-    val = pad_batch(val_examples, pad_id) if val_examples else None
-    rng = None
+def _run_config(examples, divergence, params:dict, offline:bool, replay, **settings) -> dict:
+    "What a checkpoint of `distill` must match to resume: settings, data fingerprint, processes."
+    return {**settings, "divergence": getattr(divergence, "__name__", repr(divergence)),
+            "params": json.dumps(params, sort_keys=True, default=str), "offline": offline,
+            "examples": _fingerprint(examples), "processes": world()[1],
+            "replay": None if replay is None else [replay.capacity, replay.reuse]}
 
-    def loss_fn(model, step, micro):
-        "One batch: the next examples in a shuffled order (or the student's own samples), and the KD loss on them."
-        nonlocal rng
-        if rng is None:  # first step of this call: a fresh run, or state just restored from a checkpoint
-            rng = random.Random(); rng.setstate(_tuples(state["rng"]))
-            if replay is not None and "replay_items" in state:
-                replay.items = state["replay_items"]; replay.rng.setstate(_tuples(state["replay_rng"]))
-        if len(state["order"]) < batch_size: state["order"] += rng.sample(range(len(examples)), len(examples))
-        chunk = shard([examples[i] for i in state["order"][:batch_size]], rank, n_proc); del state["order"][:batch_size]
-        frac = state["on_policy_fraction"]
-        on_policy = frac > 0 and rng.random() < frac
-        if on_policy:
-            reused = replay.sample(len(chunk)) if replay else None
-            chunk = reused or student_samples(unwrap(model), chunk, pad_id, eos_id, max_new_tokens)
-            if replay is not None and not reused: replay.add(chunk)  # only fresh samples enter the buffer
-            model.train()
-        state["rng"] = rng.getstate()
-        if replay is not None: state["replay_items"], state["replay_rng"] = replay.items, replay.rng.getstate()
-        batch = to_device(pad_batch(chunk, pad_id), model_device(model))
-        t_logits = _batch_topk(chunk, batch["input_ids"].shape[1]) if offline else teacher.logits(batch)
-        s_logits = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits
-        terms = kd_loss(s_logits, t_logits.to(s_logits.device), batch["labels"], alpha_ce, temperature, divergence, **params)
-        return {"on_policy": on_policy, "on_policy_fraction": frac, **terms}
+# %% ../../nbs/02_distill/03_kd.ipynb #b0888700
+class _Batches:
+    """`distill`'s batches: the examples in shuffled order or, with probability λ, the student's own
+    samples (GKD), reused from a replay buffer (DistiLLM). The randomness lives in `state`, which a
+    checkpoint keeps, so a resumed run draws what the uninterrupted one would have."""
+    def __init__(self, examples, batch_size, state, pad_id, eos_id, max_new_tokens, replay):
+        store_attr(); self.rng = None
 
-    def adapt(rec):
-        "Adaptive λ (DistiLLM): more on-policy batches whenever held-out KD gets worse."
-        if not (adaptive and rec["step"] % eval_every == 0): return
+    def restore(self):
+        "The random state and replay buffer of `state`: a fresh run's, or a checkpoint's."
+        self.rng = random.Random(); self.rng.setstate(_tuples(self.state["rng"]))
+        if self.replay is not None and "replay_items" in self.state:
+            self.replay.items = self.state["replay_items"]
+            self.replay.rng.setstate(_tuples(self.state["replay_rng"]))
+
+    def samples(self, model, chunk:list[dict]) -> list[dict]:
+        "The student's continuations of `chunk`'s prompts, from the replay buffer when it has some."
+        reused = self.replay.sample(len(chunk)) if self.replay else None
+        new = reused or student_samples(unwrap(model), chunk, self.pad_id, self.eos_id,
+                                        self.max_new_tokens)
+        if self.replay is not None and not reused: self.replay.add(new)  # only fresh ones enter
+        model.train()
+        return new
+
+    def __call__(self, model) -> tuple[list[dict], bool]:
+        "This process's share of the next `batch_size` examples, and whether they are on-policy."
+        if self.rng is None: self.restore()  # the first step of this call
+        order, n = self.state["order"], len(self.examples)
+        if len(order) < self.batch_size: order += self.rng.sample(range(n), n)
+        chunk = shard([self.examples[i] for i in order[:self.batch_size]], *world())
+        del order[:self.batch_size]
+        frac = self.state["on_policy_fraction"]
+        on_policy = frac > 0 and self.rng.random() < frac
+        if on_policy: chunk = self.samples(model, chunk)
+        self.state["rng"] = self.rng.getstate()
+        if self.replay is not None:
+            self.state["replay_items"] = self.replay.items
+            self.state["replay_rng"] = self.replay.rng.getstate()
+        return chunk, on_policy
+
+# %% ../../nbs/02_distill/03_kd.ipynb #b0888701
+@torch.no_grad()
+def _held_out_kd(student, teacher, batch, temperature, divergence) -> float:
+    "The KD term of `student` on a held-out `batch` (teacher-forced, CE weight 0)."
+    student.eval()
+    batch = to_device(batch, model_device(student))
+    s_logits = student(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits
+    t_logits = teacher.logits(batch).to(batch["labels"].device)
+    v = kd_loss(s_logits, t_logits, batch["labels"], 0.0, temperature, divergence)["kd"].item()
+    student.train()
+    return v
+
+def _adaptive_lambda(state, student, teacher, val, temperature, divergence, every:int) -> Callable:
+    "Adaptive λ (DistiLLM): an `on_step` hook that doubles λ whenever held-out KD gets worse."
+    def on_step(rec):
+        if rec["step"] % every: return
         rec["val_kd"] = v = _held_out_kd(student, teacher, val, temperature, divergence)
         if state["best_val"] is not None and v > state["best_val"]:
             state["on_policy_fraction"] = min(1.0, state["on_policy_fraction"] * 2)
         state["best_val"] = v if state["best_val"] is None else min(v, state["best_val"])
+    return on_step
 
+# %% ../../nbs/02_distill/03_kd.ipynb #b0888702
+@renamed(lmbda="on_policy_fraction")  # GKD's λ
+def distill(student, # a trainable causal LM
+            teacher, # a white-box teacher (`HFTeacher`), or None with cached top-k examples
+            examples:list[dict], # from `tokenize_chat` (or `cache_topk` for offline KD)
+            steps:int=100, batch_size:int=4, lr:float=1e-4,
+            alpha_ce:float=0.5, # weight of CE on the labels; the divergence gets 1 - alpha_ce
+            temperature:float=1.0,
+            divergence:str|Callable="forward_kl", # a name from `DIVERGENCES` or a function
+            warmup:int=5, seed:int=0,
+            on_policy_fraction:float=0.0, # GKD's λ: fraction of batches that are student samples
+            max_new_tokens:int=64, # length of the student's samples
+            replay:ReplayBuffer|None=None, # reuse student samples (DistiLLM)
+            adaptive:bool=False, # DistiLLM: raise λ whenever held-out KD worsens
+            val_examples:list[dict]|None=None, eval_every:int=10, # held-out KD, for `adaptive`
+            checkpoint_dir:str|Path|None=None, save_every:int=50,
+            callback:Callable|None=None, progress:bool=True, **params) -> list[dict]:
+    "Token-level KD of `student` from `teacher` for `steps` steps; returns the history of loss terms."
+    offline, divergence = teacher is None, as_divergence(divergence)
+    examples, val_examples = _check_args(student, teacher, examples, val_examples, steps,
+                                         batch_size, temperature, on_policy_fraction, adaptive)
+    # offline, padding is masked out by attention mask and labels, so any valid id pads
+    pad_id = teacher.tokenizer.pad_token_id if teacher else (student.config.pad_token_id or 0)
+    eos_id = teacher.tokenizer.eos_token_id if teacher else None
+    state = {"order": [], "on_policy_fraction": on_policy_fraction, "best_val": None,
+             "rng": random.Random(seed).getstate()}
+    batches = _Batches(examples, batch_size, state, pad_id, eos_id, max_new_tokens, replay)
+
+    def loss_fn(model, step, micro):
+        "The next batch (examples or the student's samples) and the KD loss on it."
+        chunk, on_policy = batches(model)
+        batch = to_device(pad_batch(chunk, pad_id), model_device(model))
+        t_logits = _batch_topk(chunk, batch["input_ids"].shape[1]) if offline else teacher.logits(batch)
+        s_logits = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits
+        terms = kd_loss(s_logits, t_logits.to(s_logits.device), batch["labels"], alpha_ce,
+                        temperature, divergence, **params)
+        return {"on_policy": on_policy, "on_policy_fraction": state["on_policy_fraction"], **terms}
+
+    val = pad_batch(val_examples, pad_id) if val_examples else None
+    adapt = (_adaptive_lambda(state, student, teacher, val, temperature, divergence, eval_every)
+             if adaptive else None)
+    config = _run_config(examples, divergence, params, offline, replay, steps=steps,
+                         batch_size=batch_size, lr=lr, alpha_ce=alpha_ce, temperature=temperature,
+                         warmup=warmup, seed=seed, on_policy_fraction=on_policy_fraction,
+                         max_new_tokens=max_new_tokens, adaptive=adaptive, eval_every=eval_every)
     torch.manual_seed(seed)
-    return train(student, loss_fn, steps, lr=lr, schedule="cosine", warmup=warmup, state=state, on_step=adapt,
-                 callback=callback, checkpoint=checkpoint_dir, save_every=save_every, config=config,
-                 desc="distilling", progress=progress)
-
+    return train(student, loss_fn, steps, lr=lr, schedule="cosine", warmup=warmup, state=state,
+                 on_step=adapt, callback=callback, checkpoint=checkpoint_dir, save_every=save_every,
+                 config=config, desc="distilling", progress=progress)
