@@ -57,7 +57,7 @@ def main():
     for k in gpu:
         print(f"| {k} | {gpu[k]:.3f} | {gpu[k]/gpu['sft']:.2f}× | {cpu[k]:.2f} | {cpu[k]/cpu['sft']:.2f}× | {cpu[k]/gpu[k]:.0f}× |")
     if not a.no_demo:
-        from distill_nb.cli import run_demo
+        from distill_nb.demo import run_demo
         t0 = time.time(); rep = run_demo(tempfile.mkdtemp(), quick=True, log=lambda *x: None)
         print(f"demo --quick on the GPU: {time.time() - t0:.0f} s; held-out KL {rep['student_before']['teacher_kl']:.3f} → "
               f"{rep['student_after']['teacher_kl']:.3f}")

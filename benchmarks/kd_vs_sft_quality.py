@@ -11,7 +11,7 @@ and the fraction of the SFT → teacher gap each closes. (Without human referenc
 import argparse, json, random, time
 from pathlib import Path
 import torch
-from distill_nb.cli import label_seeds
+from distill_nb.demo import label_seeds
 from distill_nb.core.data import JsonlStore, load_seed, tokenize_chat
 from distill_nb.core.models import shrink
 from distill_nb.core.teachers import load_default_teacher

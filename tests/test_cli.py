@@ -1,7 +1,7 @@
 "The `distill_nb` command: argument errors, and the whole demo pipeline end to end on tiny models."
 import json, sys
 from conftest import run
-from distill_nb.cli import run_demo
+from distill_nb.demo import run_demo
 
 def test_bad_arguments_get_clear_errors():
     for args, msg in [(["demo", "--temperature", "0"], "argument --temperature: must be > 0, got 0"),
