@@ -191,10 +191,12 @@ def build_site(out:str|Path="site") -> Path:
     root = _repo_root()
     site = (root/out).resolve() if not Path(out).is_absolute() else Path(out)
     _check_site_dir(site, root)  # before any work: MkDocs empties the folder it builds into
-    cache = Path(proc_nbs(get_config().nbs_path))                 # nbdev: show_doc, links, directives → _proc/
+    nbs = get_config().nbs_path
+    cache = Path(proc_nbs(nbs))                 # nbdev: show_doc, links, directives → _proc/
     src = root/"_site_src"
     shutil.rmtree(src, ignore_errors=True)
     for nb in cache.rglob("*.ipynb"):
+        if not (nbs/nb.relative_to(cache)).exists(): continue  # _proc keeps renamed notebooks
         dst = src/nb.relative_to(cache); dst.parent.mkdir(parents=True, exist_ok=True)
         dst.write_text(json.dumps(site_notebook(json.loads(nb.read_text()))))
     _site_assets(src)

@@ -73,8 +73,10 @@ def test_toc_anchors_and_code_blocks(site_dir):
         ids = set(re.findall(r'id="([^"]+)"', html))
         toc = re.findall(r'<a href="#([^"]+)" class="md-nav__link"', html)
         assert not [t for t in toc if t not in ids], (page, [t for t in toc if t not in ids])
-        code = " ".join(re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<pre>(.*?)</pre>", html, re.S))
+        signatures = re.findall(r'<div class="highlight"><pre>(.*?)</pre>', html, re.S)  # not a cell's code
+        code = " ".join(re.sub(r"<[^>]+>", "", c) for c in signatures)
         assert not re.search(r"\[`\w+`\]\(", code), page
+    assert not (site_dir/"08_cli"/"00_cli.html").exists()  # a renamed notebook's old page is gone
 
 def test_site_opens_from_disk(site_dir, tmp_path):
     "Built for files (page.html, not page/): a chapter page opened from disk renders, formulas included."
