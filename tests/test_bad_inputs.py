@@ -162,7 +162,7 @@ CASES = {
     "topk mass k 0":               (lambda p: topk_mass(TL, 0), ValueError, "k must be an integer >= 1"),
     # skills and recipes
     "split hold out all":          (lambda p: split([1, 2], n_held=2), ValueError, "n_held must be between 1 and 1"),
-    "calculator code":             (lambda p: calculator("__import__('os').system('ls')"), ValueError, "only numbers and + - * / ** % are allowed"),
+    "calculator code":             (lambda p: calculator("__import__('os').system('ls')"), ValueError, "only numbers and + - * / // ** % are allowed"),
     "calculator huge power":       (lambda p: calculator("(((9**99)**99)**99)**99"), ValueError, "more than 60 digits"),
     "calculator tower":            (lambda p: calculator("2**2**2**2**2**2"), ValueError, "more than 60 digits"),
     "calculator too long":         (lambda p: calculator("(" * 150 + "1" + ")" * 150), ValueError, "at most 200 characters"),

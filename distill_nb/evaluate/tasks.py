@@ -8,8 +8,9 @@ import json, random, re
 from ..core.data import DATA_DIR, Record, load_seed, package_dir
 
 # %% auto #0
-__all__ = ['NAMES', 'ITEMS', 'TEMPLATES', 'HELD_OUT', 'ASK', 'make_word_problems', 'word_problems', 'final_number',
-           'answer_accuracy', 'humaneval', 'parsable_prefix', 'humaneval_program', 'pass_at_1', 'champ']
+__all__ = ['NAMES', 'ITEMS', 'TEMPLATES', 'HELD_OUT', 'ASK', 'PROGRAM_ASK', 'make_word_problems', 'word_problems', 'final_number',
+           'answer_accuracy', 'humaneval', 'parsable_prefix', 'humaneval_program', 'pass_at_1', 'champ',
+           'program_question', 'program_answer', 'program_accuracy']
 
 # %% ../../nbs/07_evaluate/02_tasks.ipynb #c6ed5a60
 NAMES = ["Ana", "Ben", "Chen", "Dara", "Eli", "Fatima", "Goran", "Hana", "Ivo", "Jun", "Kofi",
@@ -235,3 +236,42 @@ def champ() -> list[Record]:
                    meta={"answer": float(a), "category": p["category"],
                          "source": "CHAMP v0 (Mao et al., 2024; MIT)"})
             for p, a in answers if one_number.fullmatch(a)]
+
+# %% ../../nbs/07_evaluate/02_tasks.ipynb #pad00002
+PROGRAM_ASK = (" Write a short Python program that computes the answer: name each quantity, use only "
+               "numbers and + - * / //, and end with a line `answer = ...`. Reply with the code only.")
+
+# %% ../../nbs/07_evaluate/02_tasks.ipynb #pad00003
+def program_question(problem:Record) -> Record:
+    "`problem` asking for a program (`PROGRAM_ASK`) instead of written steps (`ASK`); same id, answer."
+    if not problem.instruction.endswith(ASK):
+        raise ValueError(f"{problem.id}: not a shipped word problem (its question does not end with ASK)")
+    return Record(problem.id, problem.instruction[:-len(ASK)] + PROGRAM_ASK, meta=problem.meta)
+
+# %% ../../nbs/07_evaluate/02_tasks.ipynb #pad00005
+def program_answer(text:str) -> float|None:
+    """The value of `answer` in the program `text` writes (its first fenced block, else all of it),
+    computed by `calculator` line by line and never run; None for anything but `name = arithmetic`."""
+    import ast
+    from distill_nb.skills.agent import calculator
+    if not isinstance(text, str): raise TypeError(f"text must be a string, got {type(text).__name__}")
+    fenced = re.search(r"```[a-z]*\n(.*?)(?:```|$)", text, re.S)
+    code, env = parsable_prefix((fenced.group(1) if fenced else text)[:4000]), {}
+    class Values(ast.NodeTransformer):  # each name → the number it was given above
+        def visit_Name(self, n):
+            if n.id not in env: raise ValueError(f"unknown name {n.id}")
+            return ast.Constant(env[n.id])
+    try:
+        for st in ast.parse(code).body:
+            if isinstance(st, ast.Expr) and isinstance(st.value, ast.Call): continue  # print(...)
+            if not (isinstance(st, ast.Assign) and len(st.targets) == 1
+                    and isinstance(st.targets[0], ast.Name)): return None
+            env[st.targets[0].id] = float(calculator(ast.unparse(Values().visit(st.value))))
+    except (ValueError, SyntaxError, RecursionError): return None
+    return env.get("answer")
+
+# %% ../../nbs/07_evaluate/02_tasks.ipynb #pad00007
+def program_accuracy(answers:list[str], problems:list[Record]) -> float:
+    "Fraction of `answers` whose `program_answer` equals the problem's `meta['answer']`."
+    _check_answers(answers, problems)
+    return sum(program_answer(a) == p.meta["answer"] for a, p in zip(answers, problems)) / len(problems)

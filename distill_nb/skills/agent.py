@@ -14,15 +14,16 @@ __all__ = ['MAX_DIGITS', 'ELEMENTS', 'TOOLS', 'TOOL_SYSTEM', 'TOOL_DEMOS', 'PLAN
            'parse_plan']
 
 # %% ../../nbs/03_skills/03_agent.ipynb #b7d3073a
-_OPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
-        ast.Pow: operator.pow, ast.Mod: operator.mod, ast.USub: operator.neg, ast.UAdd: operator.pos}
+_OPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
+        ast.Div: operator.truediv, ast.FloorDiv: operator.floordiv, ast.Pow: operator.pow,
+        ast.Mod: operator.mod, ast.USub: operator.neg, ast.UAdd: operator.pos}
 
 def _num(x:float) -> str: return str(int(x)) if float(x).is_integer() else f"{x:.6g}"
 
 MAX_DIGITS = 60  # the calculator refuses numbers longer than this: its work stays bounded
 
 def calculator(expression:str) -> str:
-    "The value of an arithmetic expression (numbers, + - * / ** %, parentheses), within `MAX_DIGITS` digits."
+    "The value of an arithmetic expression (numbers, + - * / // ** %, parentheses), within `MAX_DIGITS` digits."
     def ev(n):
         if isinstance(n, ast.Constant) and type(n.value) in (int, float): v = n.value
         elif isinstance(n, ast.BinOp) and type(n.op) in _OPS:
@@ -31,7 +32,7 @@ def calculator(expression:str) -> str:
                 raise ValueError(f"the result would have more than {MAX_DIGITS} digits")
             v = _OPS[type(n.op)](a, b)
         elif isinstance(n, ast.UnaryOp) and type(n.op) in _OPS: v = _OPS[type(n.op)](ev(n.operand))
-        else: raise ValueError(f"only numbers and + - * / ** % are allowed, got {ast.unparse(n)!r}")
+        else: raise ValueError(f"only numbers and + - * / // ** % are allowed, got {ast.unparse(n)!r}")
         if isinstance(v, complex) or (isinstance(v, float) and not math.isfinite(v)) or abs(v) >= 10**MAX_DIGITS:
             raise ValueError(f"the result is not a real number of at most {MAX_DIGITS} digits")
         return v
