@@ -23,9 +23,9 @@ from distill_nb.core.teachers import HFTeacher
 METHODS = {"SFT = SeqKD (CE on teacher answers)": dict(alpha_ce=1.0),
            "forward KL": dict(alpha_ce=0.0, divergence=forward_kl),
            "reverse KL": dict(alpha_ce=0.0, divergence=reverse_kl),
-           "JSD (β=0.5)": dict(alpha_ce=0.0, divergence=js_divergence, beta=0.5),
-           "skew KL (α=0.1)": dict(alpha_ce=0.0, divergence=skew_kl, alpha=0.1),
-           "skew reverse KL (α=0.1)": dict(alpha_ce=0.0, divergence=skew_reverse_kl, alpha=0.1)}
+           "JSD (β=0.5)": dict(alpha_ce=0.0, divergence=js_divergence, mix=0.5),
+           "skew KL (α=0.1)": dict(alpha_ce=0.0, divergence=skew_kl, skew=0.1),
+           "skew reverse KL (α=0.1)": dict(alpha_ce=0.0, divergence=skew_reverse_kl, skew=0.1)}
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])

@@ -38,7 +38,7 @@ def _value_and_grad(f, s):
 @pytest.mark.parametrize("temperature", [1.0, 2.0])
 def test_generalized_jsd_matches_trl(beta, peaked, temperature):
     s, t, labels = _inputs(peaked)
-    ours = _value_and_grad(lambda x: js_divergence(x, t, labels != -100, temperature, beta=beta), s)
+    ours = _value_and_grad(lambda x: js_divergence(x, t, labels != -100, temperature, mix=beta), s)
     trl = _value_and_grad(lambda x: trl_gkd.GKDTrainer.generalized_jsd_loss(x, t, labels, beta, temperature), s)
     torch.testing.assert_close(ours[0], trl[0], rtol=1e-7, atol=1e-9)
     torch.testing.assert_close(ours[1], trl[1], rtol=1e-6, atol=1e-10)
@@ -51,7 +51,7 @@ def test_chunked_loss_matches_trl(beta, peaked):
     h_s, h_t = torch.randn(B, T, d_s, generator=g), torch.randn(B, T, d_t, generator=g) * (12 if peaked else 1)
     w_s, w_t = torch.randn(V, d_s, generator=g) / 4, torch.randn(V, d_t, generator=g) / 4
     mask = torch.ones(B, T, dtype=torch.bool); mask[1, 6:] = False
-    ours = _value_and_grad(lambda x: chunked_kd_loss(x, w_s, h_t, w_t, mask, js_divergence, 1.0, 4, beta=beta), h_s)
+    ours = _value_and_grad(lambda x: chunked_kd_loss(x, w_s, h_t, w_t, mask, js_divergence, 1.0, 4, mix=beta), h_s)
     trl = _value_and_grad(lambda x: _chunked_divergence_loss(x, h_t, w_s, w_t, mask.long(), beta)[0], h_s)
     torch.testing.assert_close(ours[0], trl[0], rtol=1e-5, atol=1e-6)
     torch.testing.assert_close(ours[1], trl[1], rtol=1e-4, atol=1e-6)

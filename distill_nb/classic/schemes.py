@@ -15,7 +15,8 @@ from ..core.renamed import renamed
 __all__ = ['mutual_learning', 'ema_self_distill', 'multi_teacher_logits']
 
 # %% ../../nbs/05_classic/02_schemes.ipynb #2c11698a
-def mutual_learning(models:list[nn.Module], x:torch.Tensor, y:torch.Tensor, steps:int=300, lr:float=1e-2, temperature:float=1.0) -> list[nn.Module]:
+def mutual_learning(models:list[nn.Module], x:torch.Tensor, y:torch.Tensor, steps:int=300,
+                    lr:float=1e-2, temperature:float=1.0) -> list[nn.Module]:
     "Deep mutual learning: each model minimises CE + mean KL to the other models' (detached) predictions, all trained together."
     if len(models) < 2: raise ValueError("mutual learning needs at least 2 models")
     opts = [torch.optim.Adam(m.parameters(), lr=lr, weight_decay=1e-4) for m in models]
@@ -28,7 +29,8 @@ def mutual_learning(models:list[nn.Module], x:torch.Tensor, y:torch.Tensor, step
     return [m.eval() for m in models]
 
 # %% ../../nbs/05_classic/02_schemes.ipynb #455f0384
-def ema_self_distill(model:nn.Module, x:torch.Tensor, y:torch.Tensor, steps:int=300, lr:float=1e-2, decay:float=0.99,
+def ema_self_distill(model:nn.Module, x:torch.Tensor, y:torch.Tensor, steps:int=300, lr:float=1e-2,
+                     decay:float=0.99,
                      weight:float=1.0, temperature:float=2.0) -> nn.Module:
     "Self-distillation: CE + KL to an EMA copy of the model's own weights (the teacher is the model, averaged over time)."
     if not 0 < decay < 1: raise ValueError(f"decay must be in (0, 1), got {decay}")
@@ -45,7 +47,8 @@ def ema_self_distill(model:nn.Module, x:torch.Tensor, y:torch.Tensor, steps:int=
 
 # %% ../../nbs/05_classic/02_schemes.ipynb #23f97b89
 @renamed(how="combine")
-def multi_teacher_logits(teacher_logits:list[torch.Tensor], combine:str="average", weights:list[float]|None=None,
+def multi_teacher_logits(teacher_logits:list[torch.Tensor], combine:str="average",
+                         weights:list[float]|None=None,
                          temperature:float=1.0) -> torch.Tensor:
     "Combined soft targets (as log-probabilities) of several teachers: 'average', 'weighted', or 'routed' (per example, the most confident)."
     if not teacher_logits: raise ValueError("need at least one teacher")
@@ -55,5 +58,6 @@ def multi_teacher_logits(teacher_logits:list[torch.Tensor], combine:str="average
         if weights is None or len(weights) != len(teacher_logits): raise ValueError("'weighted' needs one weight per teacher")
         w = torch.tensor(weights, dtype=logp.dtype, device=logp.device); w = w / w.sum()
         return torch.logsumexp(logp + w.log()[:, None, None], 0)
-    if combine == "routed": return logp.gather(0, logp.max(-1).values.argmax(0)[None, :, None].expand(1, *logp.shape[1:]))[0]
+    if combine == "routed": return logp.gather(0,
+                                               logp.max(-1).values.argmax(0)[None, :, None].expand(1, *logp.shape[1:]))[0]
     raise ValueError(f"combine must be 'average', 'weighted' or 'routed', got {combine!r}")

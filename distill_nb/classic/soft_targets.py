@@ -8,21 +8,26 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 from ..distill.divergences import forward_kl
+from ..core.renamed import renamed
 
 # %% auto #0
 __all__ = ['soft_target_loss', 'ring_classes', 'mlp', 'fit', 'accuracy']
 
 # %% ../../nbs/05_classic/00_soft_targets.ipynb #86027060
-def soft_target_loss(student_logits:torch.Tensor, teacher_logits:torch.Tensor, labels:torch.Tensor|None=None,
-                     temperature:float=4.0, alpha:float=0.1) -> torch.Tensor:
-    "Hinton's KD loss: α·CE(y, q_S) + (1−α)·T²·KL(p_T^T ‖ q_S^T); with no labels, only the soft term."
-    if not 0 <= alpha <= 1: raise ValueError(f"alpha must be in [0, 1], got {alpha}")
+@renamed(alpha="hard_weight")
+def soft_target_loss(student_logits:torch.Tensor, teacher_logits:torch.Tensor,
+                     labels:torch.Tensor|None=None, temperature:float=4.0,
+                     hard_weight:float=0.1, # Hinton's α: the weight of CE on the hard labels
+                    ) -> torch.Tensor:
+    "Hinton's KD loss: α·CE(y, q_S) + (1−α)·T²·KL(p_T^T ‖ q_S^T), α = `hard_weight`; no labels: soft term."
+    if not 0 <= hard_weight <= 1: raise ValueError(f"hard_weight must be in [0, 1], got {hard_weight}")
     soft = forward_kl(student_logits, teacher_logits, temperature=temperature) * temperature**2
-    if labels is None or alpha == 0: return soft
-    return alpha * F.cross_entropy(student_logits, labels) + (1 - alpha) * soft
+    if labels is None or hard_weight == 0: return soft
+    return hard_weight * F.cross_entropy(student_logits, labels) + (1 - hard_weight) * soft
 
 # %% ../../nbs/05_classic/00_soft_targets.ipynb #e4b942cc
-def ring_classes(n:int, n_classes:int=12, dim:int=16, noise:float=1.1, seed:int=0) -> tuple[torch.Tensor, torch.Tensor]:
+def ring_classes(n:int, n_classes:int=12, dim:int=16, noise:float=1.1,
+                 seed:int=0) -> tuple[torch.Tensor, torch.Tensor]:
     "Points around `n_classes` centres on a circle embedded in `dim` dimensions; neighbouring classes overlap."
     g = torch.Generator().manual_seed(seed)
     basis = torch.linalg.qr(torch.randn(dim, dim, generator=torch.Generator().manual_seed(1234)))[0][:, :2]  # the same plane for every split

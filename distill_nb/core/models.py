@@ -9,6 +9,7 @@ from pathlib import Path
 import torch
 from torch import nn
 from transformers import AutoModelForCausalLM, AutoTokenizer, LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
+from .renamed import renamed
 
 # %% auto #0
 __all__ = ['DEFAULT_TEACHER_GGUF', 'CHAT_TEMPLATE', 'cache_dir', 'prepare_tokenizer', 'gguf_cache_path', 'pick_device',
@@ -47,7 +48,8 @@ def _load_gguf(folder:Path, gguf_file:str, dtype):
     tok = AutoTokenizer.from_pretrained(folder, gguf_file=gguf_file)
     # the weights are plain floats now; transformers still marks the model as quantized, which blocks saving and training
     if getattr(model, "hf_quantizer", None) is not None: model.hf_quantizer.remove_quantization_config(model)
-    tmp = Path(tempfile.mkdtemp(dir=cached.parent.mkdir(parents=True, exist_ok=True) or cached.parent))
+    tmp = Path(tempfile.mkdtemp(dir=cached.parent.mkdir(parents=True,
+                                                        exist_ok=True) or cached.parent))
     model.save_pretrained(tmp); tok.save_pretrained(tmp)
     try: tmp.rename(cached)  # atomic: a half-written cache is never seen
     except OSError: shutil.rmtree(tmp, ignore_errors=True)  # another process won the race
@@ -123,7 +125,8 @@ def tiny_tokenizer() -> PreTrainedTokenizerFast:
     tk = Tokenizer(models.BPE(vocab=vocab, merges=[]))
     tk.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
     tk.decoder = decoders.ByteLevel()
-    tok = PreTrainedTokenizerFast(tokenizer_object=tk, eos_token="<|im_end|>", bos_token="<|im_start|>",
+    tok = PreTrainedTokenizerFast(tokenizer_object=tk, eos_token="<|im_end|>",
+                                  bos_token="<|im_start|>",
                                   unk_token="<|endoftext|>", pad_token="<|im_end|>")
     tok.add_special_tokens({"additional_special_tokens": ["<|endoftext|>", "<|im_start|>", "<|im_end|>"]})
     tok.chat_template = CHAT_TEMPLATE
@@ -137,8 +140,10 @@ def tiny_lm(vocab_size:int=259, # 259 matches `tiny_tokenizer()`
     torch.manual_seed(seed)
     cfg = LlamaConfig(vocab_size=vocab_size, hidden_size=hidden_size, num_hidden_layers=n_layers,
                       num_attention_heads=n_heads, num_key_value_heads=n_heads,
-                      intermediate_size=intermediate_size or 2*hidden_size, max_position_embeddings=512,
-                      bos_token_id=257, eos_token_id=258, pad_token_id=258, tie_word_embeddings=True)
+                      intermediate_size=intermediate_size or 2*hidden_size,
+                      max_position_embeddings=512,
+                      bos_token_id=257, eos_token_id=258, pad_token_id=258,
+                      tie_word_embeddings=True)
     return LlamaForCausalLM(cfg).eval()
 
 # %% ../../nbs/00_core/00_models.ipynb #87d28106
@@ -190,10 +195,16 @@ def shrink(model:nn.Module, # a `transformers` decoder (Llama family and alike) 
     return student
 
 # %% ../../nbs/00_core/00_models.ipynb #278a002b
-def lora(student:nn.Module, r:int=8, alpha:int=16, dropout:float=0.0,
+@renamed(alpha="lora_alpha")
+def lora(student:nn.Module, r:int=8,
+         lora_alpha:int=16, # peft's α: the adapters' update is scaled by lora_alpha / r
+         dropout:float=0.0,
          target_modules:list[str]|None=None, # default: the attention and MLP projections
         ) -> nn.Module:
     "Wrap `student` with LoRA adapters (peft); only the adapters are trainable."
     from peft import LoraConfig, get_peft_model
-    targets = target_modules or ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
-    return get_peft_model(student, LoraConfig(r=r, lora_alpha=alpha, lora_dropout=dropout, target_modules=targets, task_type="CAUSAL_LM"))
+    targets = target_modules or ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj",
+                                 "down_proj"]
+    return get_peft_model(student,
+                          LoraConfig(r=r, lora_alpha=lora_alpha, lora_dropout=dropout,
+                                     target_modules=targets, task_type="CAUSAL_LM"))

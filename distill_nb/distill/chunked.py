@@ -42,7 +42,8 @@ def chunked_kd_loss(student_hidden:torch.Tensor, # (B, T, d_s) or (N, d_s) last 
                     teacher_hidden:torch.Tensor, # (B, T, d_t) or (N, d_t), no gradient needed
                     teacher_head:torch.Tensor,   # (V, d_t)
                     mask:torch.Tensor|None=None, # (B, T) or (N,) positions that count
-                    divergence=forward_kl, temperature:float=1.0, chunk_size:int=256, **params) -> torch.Tensor:
+                    divergence=forward_kl, temperature:float=1.0, chunk_size:int=256,
+                    **params) -> torch.Tensor:
     "A divergence between teacher and student next-token distributions without ever holding [tokens, V] logits."
     s_h, t_h = student_hidden.reshape(-1, student_hidden.shape[-1]), teacher_hidden.reshape(-1, teacher_hidden.shape[-1])
     if s_h.shape[0] != t_h.shape[0]: raise ValueError(f"student has {s_h.shape[0]} positions, teacher {t_h.shape[0]}")
@@ -55,12 +56,15 @@ def chunked_kd_loss(student_hidden:torch.Tensor, # (B, T, d_s) or (N, d_s) last 
     if mask.shape[0] != s_h.shape[0]: raise ValueError(f"mask has {mask.shape[0]} positions, hidden states {s_h.shape[0]}")
     if not mask.any(): raise ValueError("mask selects no position: nothing to distill in this batch")
     check_temperature(temperature)
-    return _ChunkedKD.apply(s_h, student_head, t_h.detach(), teacher_head.detach(), mask, divergence, temperature, chunk_size, params)
+    return _ChunkedKD.apply(s_h, student_head, t_h.detach(), teacher_head.detach(), mask,
+                            divergence, temperature, chunk_size, params)
 
 # %% ../../nbs/02_distill/01_chunked.ipynb #36bf613c
-def plain_kd_loss(student_hidden, student_head, teacher_hidden, teacher_head, mask=None, divergence=forward_kl,
+def plain_kd_loss(student_hidden, student_head, teacher_hidden, teacher_head, mask=None,
+                  divergence=forward_kl,
                   temperature:float=1.0, **params) -> torch.Tensor:
     "The same loss computed naively: full [tokens, V] logits for both models."
     s_logits = student_hidden.reshape(-1, student_hidden.shape[-1]) @ student_head.T
     with torch.no_grad(): t_logits = teacher_hidden.reshape(-1, teacher_hidden.shape[-1]) @ teacher_head.T
-    return divergence(s_logits, t_logits, None if mask is None else mask.reshape(-1), temperature=temperature, **params)
+    return divergence(s_logits, t_logits, None if mask is None else mask.reshape(-1),
+                      temperature=temperature, **params)

@@ -9,6 +9,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 from ..core.data import TopK
+from ..core.renamed import renamed
 
 # %% auto #0
 __all__ = ['TAIL_FLOOR', 'DIVERGENCES', 'check_temperature', 'check_logits', 'log_probs', 'forward_kl', 'reverse_kl',
@@ -50,7 +51,8 @@ def check_logits(student_logits:torch.Tensor, teacher_logits:torch.Tensor|TopK,
     for name, x in tensors:
         lo, hi = torch.aminmax(x.detach())  # one fast pass; NaN propagates into both
         if not (torch.isfinite(lo) and torch.isfinite(hi)): raise ValueError(f"{name} logits contain NaN or inf")
-    if mask is None: mask = torch.ones(student_logits.shape[:-1], dtype=torch.bool, device=student_logits.device)
+    if mask is None: mask = torch.ones(student_logits.shape[:-1], dtype=torch.bool,
+                                       device=student_logits.device)
     elif mask.shape != student_logits.shape[:-1]:
         raise ValueError(f"mask shape {tuple(mask.shape)} must be {tuple(student_logits.shape[:-1])}")
     mask = mask.bool()
@@ -64,7 +66,8 @@ def _check_fraction(name:str, v:float):
 # %% ../../nbs/02_distill/00_divergences.ipynb #f55ee1ed
 TAIL_FLOOR = 1e-7  # the least mass "anything else" may have (TRL's floor): log 0 would make reverse KL infinite
 
-def log_probs(student_logits, teacher_logits, mask=None, temperature:float=1.0) -> tuple[torch.Tensor, torch.Tensor]:
+def log_probs(student_logits, teacher_logits, mask=None,
+              temperature:float=1.0) -> tuple[torch.Tensor, torch.Tensor]:
     "Validated `(log q_θ, log p)` over the unmasked positions: (N, V), or (N, k+1) for a `TopK` teacher."
     mask = check_logits(student_logits, teacher_logits, mask, temperature)
     if not isinstance(teacher_logits, TopK):
@@ -107,9 +110,14 @@ def reverse_kl(student_logits, teacher_logits, mask=None, temperature:float=1.0)
     return _kl(log_q, log_p).mean()
 
 # %% ../../nbs/02_distill/00_divergences.ipynb #cccc683b
-def js_divergence(student_logits, teacher_logits, mask=None, temperature:float=1.0, beta:float=0.5) -> torch.Tensor:
-    "Generalized JSD of GKD: β·KL(p ‖ m) + (1−β)·KL(q_θ ‖ m), m = β·p + (1−β)·q_θ; β=0 is forward, β=1 reverse KL."
-    _check_fraction("beta", beta)
+@renamed(beta="mix")
+def js_divergence(student_logits, teacher_logits, mask=None, temperature:float=1.0,
+                  mix:float=0.5, # GKD's β: the teacher's weight in the mixture m
+                 ) -> torch.Tensor:
+    """Generalized JSD of GKD: β·KL(p ‖ m) + (1−β)·KL(q_θ ‖ m), m = β·p + (1−β)·q_θ with β = `mix`;
+    β = 0 is forward KL, β = 1 reverse KL."""
+    _check_fraction("mix", mix)
+    beta = mix  # the paper's symbol
     log_q, log_p = log_probs(student_logits, teacher_logits, mask, temperature)
     # at the endpoints the mixture collapses and the formula is 0; GKD and TRL define them as the two KLs
     if beta == 0: return _kl(log_p, log_q).mean()
@@ -124,18 +132,24 @@ def tvd(student_logits, teacher_logits, mask=None, temperature:float=1.0) -> tor
     return (0.5 * (log_p.exp() - log_q.exp()).abs().sum(-1)).mean()
 
 # %% ../../nbs/02_distill/00_divergences.ipynb #ad4926d9
-def skew_kl(student_logits, teacher_logits, mask=None, temperature:float=1.0, alpha:float=0.1) -> torch.Tensor:
-    "DistiLLM's skew KL: KL(p ‖ α·p + (1−α)·q_θ); bounded, smooth gradients when q_θ ≈ 0."
-    _check_fraction("alpha", alpha)
+@renamed(alpha="skew")
+def skew_kl(student_logits, teacher_logits, mask=None, temperature:float=1.0,
+            skew:float=0.1, # DistiLLM's α: the teacher's weight in the mixture
+           ) -> torch.Tensor:
+    "DistiLLM's skew KL: KL(p ‖ α·p + (1−α)·q_θ), α = `skew`; bounded, smooth gradients when q_θ ≈ 0."
+    _check_fraction("skew", skew)
     log_q, log_p = log_probs(student_logits, teacher_logits, mask, temperature)
-    return _kl(log_p, _mix(log_p, log_q, alpha)).mean()
+    return _kl(log_p, _mix(log_p, log_q, skew)).mean()
 
 # %% ../../nbs/02_distill/00_divergences.ipynb #59fc5589
-def skew_reverse_kl(student_logits, teacher_logits, mask=None, temperature:float=1.0, alpha:float=0.1) -> torch.Tensor:
-    "DistiLLM's skew reverse KL: KL(q_θ ‖ α·q_θ + (1−α)·p)."
-    _check_fraction("alpha", alpha)
+@renamed(alpha="skew")
+def skew_reverse_kl(student_logits, teacher_logits, mask=None, temperature:float=1.0,
+                    skew:float=0.1, # DistiLLM's α: the student's weight in the mixture
+                   ) -> torch.Tensor:
+    "DistiLLM's skew reverse KL: KL(q_θ ‖ α·q_θ + (1−α)·p), α = `skew`."
+    _check_fraction("skew", skew)
     log_q, log_p = log_probs(student_logits, teacher_logits, mask, temperature)
-    return _kl(log_q, _mix(log_q, log_p, alpha)).mean()
+    return _kl(log_q, _mix(log_q, log_p, skew)).mean()
 
 # %% ../../nbs/02_distill/00_divergences.ipynb #0f30a454
 def symmetric_kl(student_logits, teacher_logits, mask=None, temperature:float=1.0) -> torch.Tensor:
@@ -143,10 +157,12 @@ def symmetric_kl(student_logits, teacher_logits, mask=None, temperature:float=1.
     log_q, log_p = log_probs(student_logits, teacher_logits, mask, temperature)
     return (_kl(log_p, log_q) + _kl(log_q, log_p)).mean()
 
-DIVERGENCES = {f.__name__: f for f in (forward_kl, reverse_kl, js_divergence, tvd, skew_kl, skew_reverse_kl, symmetric_kl)}
+DIVERGENCES = {f.__name__: f for f in (forward_kl, reverse_kl, js_divergence, tvd, skew_kl,
+                                       skew_reverse_kl, symmetric_kl)}
 
 # %% ../../nbs/02_distill/00_divergences.ipynb #a1d84678
-def fit_unimodal(teacher_probs:torch.Tensor, divergence, steps:int=300, lr:float=0.1, **params) -> torch.Tensor:
+def fit_unimodal(teacher_probs:torch.Tensor, divergence, steps:int=300, lr:float=0.1,
+                 **params) -> torch.Tensor:
     "Fit a one-bump student (Gaussian over the token axis) to a teacher distribution with `divergence`; returns q."
     x = torch.arange(len(teacher_probs), dtype=torch.float)
     mu, log_sigma = torch.tensor(len(x)/3, requires_grad=True), torch.tensor(math.log(len(x)/12), requires_grad=True)  # same start for all
@@ -174,7 +190,8 @@ def feature_loss(student_h:torch.Tensor, teacher_h:torch.Tensor, # (B, T, d_s) a
     return F.mse_loss(s, t) if kind == "mse" else (1 - F.cosine_similarity(s, t, dim=-1)).mean()
 
 # %% ../../nbs/02_distill/00_divergences.ipynb #6de8d685
-def attention_loss(student_attn:torch.Tensor, teacher_attn:torch.Tensor, # (B, H, T, T) attention probabilities
+def attention_loss(student_attn:torch.Tensor,
+                   teacher_attn:torch.Tensor, # (B, H, T, T) attention probabilities
                    mask:torch.Tensor|None=None) -> torch.Tensor:  # (B, T) valid query positions
     "MiniLM attention transfer: KL(teacher ‖ student) of each query's attention row, heads averaged when their counts differ."
     if student_attn.shape[-2:] != teacher_attn.shape[-2:] or student_attn.shape[0] != teacher_attn.shape[0]:

@@ -8,16 +8,19 @@ import time
 import torch
 from ..core.models import model_device
 from ..core.teachers import chat_ids
+from ..core.renamed import renamed
 
 # %% auto #0
 __all__ = ['expected_speedup', 'agreement', 'greedy']
 
 # %% ../../nbs/02_distill/08_draft.ipynb #1100de83
-def expected_speedup(alpha:float, # the draft's per-token agreement with the teacher, in [0, 1]
+@renamed(alpha="acceptance")
+def expected_speedup(acceptance:float, # α: how often the teacher accepts a drafted token, in [0, 1]
                      k:int=4, # tokens drafted per round
                      cost:float=0.0) -> float: # a draft token's cost, in teacher forward passes
     "Leviathan et al.'s expected speed-up of speculative decoding: (1 − αᵏ⁺¹) / ((1 − α)(k·c + 1))."
-    if not 0 <= alpha <= 1: raise ValueError(f"alpha must be in [0, 1], got {alpha}")
+    alpha = acceptance  # the paper's symbol
+    if not 0 <= alpha <= 1: raise ValueError(f"acceptance must be in [0, 1], got {alpha}")
     if not isinstance(k, int) or k < 1: raise ValueError(f"k must be an integer >= 1, got {k!r}")
     if cost < 0: raise ValueError(f"cost must be >= 0, got {cost}")
     tokens = k + 1 if alpha == 1 else (1 - alpha ** (k + 1)) / (1 - alpha)
