@@ -16,15 +16,17 @@ __all__ = ['with_rationale', 'domain_recipe']
 # %% ../nbs/04_verticals/00_domains.ipynb #f86e580a
 def with_rationale(r:Record) -> Record:
     "The training target of a rationalized record: its rationale, then 'Answer:' and the reference answer."
-    return Record(id=r.id, instruction=r.instruction, output=f"{r.rationale}\nAnswer: {r.output}", rationale=r.rationale, meta=r.meta)
+    return Record(id=r.id, instruction=r.instruction, output=f"{r.rationale}\nAnswer: {r.output}",
+                  rationale=r.rationale, meta=r.meta)
 
 # %% ../nbs/04_verticals/00_domains.ipynb #40ec57be
 def domain_recipe(teacher, student, # a teacher (white-box → KD, black-box → SFT) and the student to distill into
                   seeds:list[Record], # domain questions with a reference `output` and `meta['key']`
                   n_held:int=6, steps:int=40, batch_size:int=4, lr:float=2e-4, alpha_ce:float=0.5,
-                  max_new_tokens:int=64, tokenizer=None, seed:int=0, progress:bool=True) -> tuple[Outcome, Elicited]:
+                  max_new_tokens:int=64, tokenizer=None, seed:int=0,
+                  progress:bool=True) -> tuple[Outcome, Elicited]:
     "Rationalize the seeds with the teacher, distill the training ones into `student`, judge on the held-out ones."
-    from distill_nb.core.teachers import HFTeacher
+    from distill_nb.core.teachers import generate
     from distill_nb.distill.kd import distill
     from distill_nb.distill.sft import sft
     from distill_nb.evaluate.metrics import teacher_kl, rouge_l
@@ -39,11 +41,13 @@ def domain_recipe(teacher, student, # a teacher (white-box → KD, black-box →
     examples, held_ex = tokenize_chat(train_r, tok, max_len=384), tokenize_chat(held_r, tok, max_len=384)
     white = getattr(teacher, "white_box", False)
     def score(m):
-        out = HFTeacher(m, tok).generate([s.instruction for s in held], max_new_tokens=max_new_tokens)
+        out = generate(m, tok, [s.instruction for s in held], max_new_tokens=max_new_tokens)
         res = {"key term ↑": sum(grounded(o, s.meta["key"]) for o, s in zip(out, held)) / len(held),
                "ROUGE-L vs teacher ↑": rouge_l(out, [r.output for r in held_r])}
         return res | ({"teacher KL ↓": teacher_kl(teacher, m, held_ex)} if white else {})
     def train_fn(m):
-        if white: return distill(m, teacher, examples, steps=steps, batch_size=batch_size, lr=lr, alpha_ce=alpha_ce, seed=seed, progress=progress)
-        return sft(m, tok, examples, steps=steps, batch_size=batch_size, lr=lr, seed=seed, progress=progress).history
+        if white: return distill(m, teacher, examples, steps=steps, batch_size=batch_size, lr=lr,
+                                 alpha_ce=alpha_ce, seed=seed, progress=progress)
+        return sft(m, tok, examples, steps=steps, batch_size=batch_size, lr=lr, seed=seed,
+                   progress=progress).history
     return before_after(student, train_fn, score, teacher.model if white else None), why

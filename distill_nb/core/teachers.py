@@ -15,7 +15,7 @@ from .models import load_causal_lm, default_teacher_path, DEFAULT_TEACHER_GGUF, 
 
 # %% auto #0
 __all__ = ['Teacher', 'WhiteBoxError', 'TeacherError', 'teacher_name', 'require_white_box', 'as_messages', 'check_prompts',
-           'check_generation', 'HFTeacher', 'Scored', 'chat_ids', 'completion_ids', 'score_with_logits',
+           'check_generation', 'HFTeacher', 'generate', 'Scored', 'chat_ids', 'completion_ids', 'score_with_logits',
            'next_topk_with_logits', 'token_bytes', 'token_texts', 'APITeacher', 'load_default_teacher', 'tiny_teacher',
            'FunctionTeacher', 'route']
 
@@ -97,29 +97,35 @@ class HFTeacher:
         "Texts the model writes for each prompt (a string or a chat message list)."
         from tqdm.auto import tqdm
         check_generation(temperature, max_new_tokens, top_p)
-        chats = [self.tokenizer.apply_chat_template(as_messages(p, system), tokenize=False, add_generation_prompt=True)
+        chats = [self.tokenizer.apply_chat_template(as_messages(p, system), tokenize=False,
+                                                    add_generation_prompt=True)
                  for p in check_prompts(prompts)]
         sample = {"do_sample": True, "temperature": temperature, "top_p": top_p} if temperature > 0 else {"do_sample": False}
         out = []
-        for i in tqdm(range(0, len(chats), self.batch_size), desc="teacher generating", disable=not progress):
+        for i in tqdm(range(0, len(chats), self.batch_size), desc="teacher generating",
+                      disable=not progress):
             enc = self.tokenizer(chats[i:i+self.batch_size], return_tensors="pt", padding=True,
                                  add_special_tokens=False).to(model_device(self.model))
-            ids = self.model.generate(**enc, max_new_tokens=max_new_tokens, pad_token_id=self.tokenizer.pad_token_id,
+            ids = self.model.generate(**enc, max_new_tokens=max_new_tokens,
+                                      pad_token_id=self.tokenizer.pad_token_id,
                                       eos_token_id=self.tokenizer.eos_token_id, **sample)
-            out += self.tokenizer.batch_decode(ids[:, enc["input_ids"].shape[1]:], skip_special_tokens=True)
+            out += self.tokenizer.batch_decode(ids[:, enc["input_ids"].shape[1]:],
+                                               skip_special_tokens=True)
         return [o.strip() for o in out]
 
     @torch.no_grad()
     def logits(self, batch:dict) -> torch.Tensor:
         "Next-token logits (B, T, V) for a tokenized batch (`input_ids`, `attention_mask`), on the model's device."
         d, mask = model_device(self.model), batch.get("attention_mask")
-        return self.model(input_ids=batch["input_ids"].to(d), attention_mask=None if mask is None else mask.to(d)).logits
+        return self.model(input_ids=batch["input_ids"].to(d),
+                          attention_mask=None if mask is None else mask.to(d)).logits
 
     @torch.no_grad()
     def hidden_states(self, batch:dict, layers:list[int]|None=None) -> list[torch.Tensor]:
         "Hidden states (B, T, H) after the chosen layers (0 = embeddings; default: all)."
         d, mask = model_device(self.model), batch.get("attention_mask")
-        hs = self.model(input_ids=batch["input_ids"].to(d), attention_mask=None if mask is None else mask.to(d),
+        hs = self.model(input_ids=batch["input_ids"].to(d),
+                        attention_mask=None if mask is None else mask.to(d),
                         output_hidden_states=True).hidden_states
         if layers is None: return list(hs)
         if bad := [l for l in layers if not -len(hs) <= l < len(hs)]: raise ValueError(f"layers {bad} out of range: the model has {len(hs)} hidden states")
@@ -132,6 +138,13 @@ class HFTeacher:
     def next_topk(self, prompts:list, k:int=20, system:str|None=None) -> TopK:
         "(N, k) `TopK` of the first token of each reply (a soft choice among options, a judge's verdict)."
         return next_topk_with_logits(self, prompts, k, system, self.batch_size)
+
+# %% ../../nbs/00_core/03_teachers.ipynb #gen00002
+def generate(model, tokenizer, prompts:list, # strings or chat message lists
+             max_new_tokens:int=128, batch_size:int=8,
+             **sampling) -> list[str]: # `temperature`, `top_p`, `system`, `progress`
+    "What `model` writes for each prompt through its chat template: greedy unless `temperature` > 0."
+    return HFTeacher(model, tokenizer, batch_size).generate(prompts, max_new_tokens, **sampling)
 
 # %% ../../nbs/00_core/03_teachers.ipynb #c09fe56c
 @dataclass
@@ -152,13 +165,15 @@ def _is_ids(x) -> bool: return isinstance(x, (list, tuple)) and bool(x) and all(
 def chat_ids(tokenizer, prompt, system:str|None=None) -> list[int]:
     "Token ids of a prompt rendered with the chat template up to where the reply begins (token ids: as they are)."
     if _is_ids(prompt): return list(prompt)
-    text = tokenizer.apply_chat_template(as_messages(prompt, system), tokenize=False, add_generation_prompt=True)
+    text = tokenizer.apply_chat_template(as_messages(prompt, system), tokenize=False,
+                                         add_generation_prompt=True)
     return tokenizer(text, add_special_tokens=False)["input_ids"]
 
 # %% ../../nbs/00_core/03_teachers.ipynb #18f06546
 def completion_ids(tokenizer, completion) -> list[int]:
     "A completion's token ids: a text is tokenized (no special tokens added), a list of ids kept as it is."
-    if isinstance(completion, str): ids = tokenizer(completion, add_special_tokens=False)["input_ids"]
+    if isinstance(completion, str): ids = tokenizer(completion,
+                                                    add_special_tokens=False)["input_ids"]
     elif isinstance(completion, (list, tuple)) and (not completion or _is_ids(completion)): ids = list(completion)
     else: raise ValueError(f"a completion is a text or a list of token ids, got {completion!r:.60}")
     if not ids: raise ValueError("a completion to score has no tokens")
@@ -170,7 +185,8 @@ def _check_k(k, vocab:int|None=None, least:int=0):
         raise ValueError(f"k must be an integer in [{least}, {vocab or '∞'}], got {k!r}")
 
 @torch.no_grad()
-def score_with_logits(teacher, prompts:list, completions:list, # texts or token-id lists, one per prompt
+def score_with_logits(teacher, prompts:list,
+                      completions:list, # texts or token-id lists, one per prompt
                       k:int=0, system:str|None=None, batch_size:int=8) -> list[Scored]:
     "`Scored` completions from a teacher that gives full logits (`HFTeacher`, `LlamaCppTeacher`)."
     from distill_nb.core.data import pad_batch
@@ -187,12 +203,14 @@ def score_with_logits(teacher, prompts:list, completions:list, # texts or token-
         for j, (p, c) in enumerate(chunk):
             rows = lp[j, len(p) - 1:len(p) + len(c) - 1]   # position t predicts token t+1
             top = TopK.from_logits(rows, k) if k else None
-            out.append(Scored(c, rows.gather(-1, torch.tensor(c)[:, None]).squeeze(-1).tolist(), top))
+            out.append(Scored(c,
+                              rows.gather(-1, torch.tensor(c)[:, None]).squeeze(-1).tolist(), top))
     return out
 
 # %% ../../nbs/00_core/03_teachers.ipynb #f2cb93c4
 @torch.no_grad()
-def next_topk_with_logits(teacher, prompts:list, k:int, system:str|None=None, batch_size:int=8) -> TopK:
+def next_topk_with_logits(teacher, prompts:list, k:int, system:str|None=None,
+                          batch_size:int=8) -> TopK:
     "(N, k) `TopK` of the first token of each reply, from a teacher that gives full logits."
     from distill_nb.core.data import pad_batch
     tok = teacher.tokenizer
@@ -201,7 +219,8 @@ def next_topk_with_logits(teacher, prompts:list, k:int, system:str|None=None, ba
     tops = []
     for i in range(0, len(ids), batch_size):
         chunk = ids[i:i+batch_size]
-        z = teacher.logits(pad_batch([{"input_ids": x, "labels": x} for x in chunk], tok.pad_token_id)).float().cpu()
+        z = teacher.logits(pad_batch([{"input_ids": x, "labels": x} for x in chunk],
+                                     tok.pad_token_id)).float().cpu()
         tops.append(TopK.from_logits(z[torch.arange(len(chunk)), torch.tensor([len(x) - 1 for x in chunk])], k))
     return TopK(*(torch.cat([getattr(t, f) for t in tops]) for f in ("indices", "logprobs", "tail")))
 
@@ -293,7 +312,8 @@ class APITeacher:
     "A black-box teacher behind an OpenAI-compatible chat completions API (vLLM, llama.cpp, transformers serve, hosted)."
     white_box = False
     def __init__(self, base_url:str, # e.g. "http://127.0.0.1:8000/v1"
-                 model:str, api_key:str|None=None, # default: $OPENAI_API_KEY, else a placeholder for local servers
+                 model:str,
+                 api_key:str|None=None, # default: $OPENAI_API_KEY, else a placeholder for local servers
                  max_concurrency:int=4, max_retries:int=3,
                  timeout:float=60.0, # seconds for one prompt in all, retries included
                  tokenizer=None, # the served model's tokenizer: needed for log-probs (`score`, `next_topk`)
@@ -380,14 +400,16 @@ class APITeacher:
         if errors:
             done, first = sum(a is not None for a in answers), min(errors)
             raise TeacherError(f"{len(errors)} of {len(bodies)} prompts failed (prompt {first}: {errors[first]}); "
-                               f"{done} answers were produced and are kept in .answers", answers, errors)
+                               f"{done} answers were produced and are kept in .answers",
+                               answers, errors)
         return answers
 
     def generate(self, prompts:list, max_new_tokens:int=128, temperature:float=0.0, top_p:float=1.0,
                  system:str|None=None, progress:bool=False) -> list[str]:
         "Texts the API's model writes for each prompt, in order; on a failure a `TeacherError` keeps the answers made."
         check_generation(temperature, max_new_tokens, top_p)
-        bodies = [dict(messages=as_messages(p, system), max_tokens=max_new_tokens, temperature=temperature, top_p=top_p)
+        bodies = [dict(messages=as_messages(p, system), max_tokens=max_new_tokens,
+                       temperature=temperature, top_p=top_p)
                   for p in check_prompts(prompts)]
         return self._map(bodies, self._parse, "chat", progress, "teacher (API)")
 
@@ -409,7 +431,8 @@ class APITeacher:
     def next_topk(self, prompts:list, k:int=20, system:str|None=None, progress:bool=False) -> TopK:
         "(N, k) `TopK` of the first token of each reply, from the server's `top_logprobs` (OpenAI allows k ≤ 20)."
         tmap = self._tokens("next_topk"); _check_k(k, least=1)
-        bodies = [dict(messages=as_messages(p, system), max_tokens=1, temperature=0.0, logprobs=True, top_logprobs=k)
+        bodies = [dict(messages=as_messages(p, system), max_tokens=1, temperature=0.0,
+                       logprobs=True, top_logprobs=k)
                   for p in check_prompts(prompts)]
         def parse(raw):
             first = self._logprobs_of(raw, "content")["content"][0]
@@ -426,14 +449,17 @@ class APITeacher:
         if len(prompts) != len(completions): raise ValueError(f"{len(prompts)} prompts but {len(completions)} completions")
         tok, ids = self.tokenizer, [completion_ids(self.tokenizer, c) for c in completions]
         sendable = [len(c) if self.prompt_ids else tmap.sendable(c) for c in ids]
-        if k and (bad := next((i for i, (c, s) in enumerate(zip(ids, sendable)) if s < len(c)), None)) is not None:
+        if k and (bad := next((i for i, (c, s) in enumerate(zip(ids, sendable)) if s < len(c)),
+                              None)) is not None:
             raise ValueError(f"completion {bad} is not valid UTF-8 after token {sendable[bad]}: a server receives text, "
                              "so its top-k cannot be had there (score it with k=0, or in process)")
         heads = [tok.decode(p) if _is_ids(p) else
-                 tok.apply_chat_template(as_messages(p, system), tokenize=False, add_generation_prompt=True) for p in prompts]
+                 tok.apply_chat_template(as_messages(p, system), tokenize=False,
+                                         add_generation_prompt=True) for p in prompts]
         if self.prompt_ids: sent = [chat_ids(tok, p, system) + c for p, c in zip(prompts, ids)]  # exact: no text
         else: sent = [h + tok.decode(c[:s]) for h, c, s in zip(heads, ids, sendable)]
-        bodies = [dict(prompt=x, max_tokens=1, temperature=0.0, echo=True, logprobs=k) for x in sent]
+        bodies = [dict(prompt=x, max_tokens=1, temperature=0.0, echo=True,
+                       logprobs=k) for x in sent]
         def parse(raw):
             data, lp = self._json(raw), self._logprobs_of(raw, "tokens")
             gen = (data.get("usage") or {}).get("completion_tokens")
@@ -446,7 +472,8 @@ class APITeacher:
             except _Unspelled as e:  # the server's tokens cannot be put on ours: nothing of it is known
                 if k: raise self._fail(f"{e}: its top-k cannot be placed on our tokens") from None
                 out.append(Scored(c, [0.0] * len(c), scored=0)); continue
-            out.append(Scored(c, sc.logprobs + [0.0] * (len(c) - s), sc.topk, sc.realigned, scored=s))
+            out.append(Scored(c, sc.logprobs + [0.0] * (len(c) - s), sc.topk,
+                              sc.realigned, scored=s))
         return out
 
     def _align(self, lp:dict, gen:int, ids:list[int], k:int, tmap) -> Scored:
@@ -490,16 +517,19 @@ class APITeacher:
 # %% ../../nbs/00_core/03_teachers.ipynb #0f77de5f
 def load_default_teacher(batch_size:int=8, device="auto", dtype="auto") -> HFTeacher:
     "The embedded SmolLM2-135M-Instruct teacher (white-box, offline), on the GPU when there is one."
-    model, tok = load_causal_lm(default_teacher_path().parent, gguf_file=DEFAULT_TEACHER_GGUF, device=device, dtype=dtype)
+    model, tok = load_causal_lm(default_teacher_path().parent, gguf_file=DEFAULT_TEACHER_GGUF,
+                                device=device, dtype=dtype)
     return HFTeacher(model, tok, batch_size=batch_size)
 
 # %% ../../nbs/00_core/03_teachers.ipynb #3caa01b9
 def tiny_teacher(answers:list[str]|None=None, # default: a few short sentences
-                 steps:int=80, lr:float=3e-3, n_layers:int=2, hidden_size:int=64, seed:int=0) -> HFTeacher:
+                 steps:int=80, lr:float=3e-3, n_layers:int=2, hidden_size:int=64,
+                 seed:int=0) -> HFTeacher:
     "An `HFTeacher` on a tiny model fitted to answer the `basics` seeds with short sentences (for tests)."
     from distill_nb.core.data import Record, load_seed, tokenize_chat, pad_batch
     from distill_nb.core.models import tiny_lm, tiny_tokenizer
-    answers = answers or ["The answer is four.", "It is a blue planet.", "Plants need light and water.", "Read one book a week."]
+    answers = answers or ["The answer is four.", "It is a blue planet.",
+                          "Plants need light and water.", "Read one book a week."]
     tok, model = tiny_tokenizer(), tiny_lm(n_layers=n_layers, hidden_size=hidden_size, seed=seed)
     seeds = load_seed("basics")
     ex = tokenize_chat([Record(id=s.id, instruction=s.instruction, output=answers[i % len(answers)]) for i, s in enumerate(seeds)], tok, max_len=128)

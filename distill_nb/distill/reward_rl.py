@@ -34,8 +34,10 @@ def _encode(tokenizer, prompts, answers, max_len=256) -> dict:
     recs = [Record(id=str(i), instruction=p, output=a) for i, (p, a) in enumerate(zip(prompts, answers))]
     return pad_batch(tokenize_chat(recs, tokenizer, max_len=max_len), tokenizer.pad_token_id)
 
-def train_reward_model(lm, tokenizer, pairs:list[tuple[str, str, str]], # (prompt, chosen, rejected) from the teacher
-                       steps:int=50, lr:float=1e-4, batch_size:int=8, seed:int=0, progress:bool=True):
+def train_reward_model(lm, tokenizer,
+                       pairs:list[tuple[str, str, str]], # (prompt, chosen, rejected) from the teacher
+                       steps:int=50, lr:float=1e-4, batch_size:int=8, seed:int=0,
+                       progress:bool=True):
     "Distill teacher preferences into a `RewardModel` (initialised from `lm`) with the Bradley–Terry loss; returns (rm, history)."
     if not pairs: raise ValueError("no preference pairs to learn from")
     if any(len(p) != 3 for p in pairs): raise ValueError("each pair is (prompt, chosen, rejected)")
@@ -47,8 +49,10 @@ def train_reward_model(lm, tokenizer, pairs:list[tuple[str, str, str]], # (promp
         d = model_device(model)
         bc, br = to_device(_encode(tokenizer, p, c), d), to_device(_encode(tokenizer, p, r), d)
         margin = model(bc["input_ids"], bc["attention_mask"]) - model(br["input_ids"], br["attention_mask"])
-        return {"loss": -F.logsigmoid(margin).mean(), "accuracy": (margin > 0).float().mean().detach()}
-    history = train(rm, loss_fn, steps, lr=lr, weight_decay=0.01, desc="reward model", progress=progress)
+        return {"loss": -F.logsigmoid(margin).mean(),
+                "accuracy": (margin > 0).float().mean().detach()}
+    history = train(rm, loss_fn, steps, lr=lr, weight_decay=0.01, desc="reward model",
+                    progress=progress)
     return rm.eval(), history
 
 # %% ../../nbs/02_distill/04_reward_rl.ipynb #d2e9eb45
@@ -56,7 +60,8 @@ def reward_fn_from(rm:RewardModel, tokenizer):
     "A `reward(prompts, completions) -> (N,)` function scoring with a reward model."
     @torch.no_grad()
     def reward(prompts, completions):
-        b = to_device(_encode(tokenizer, prompts, [c or tokenizer.eos_token for c in completions]), model_device(rm))
+        b = to_device(_encode(tokenizer, prompts, [c or tokenizer.eos_token for c in completions]),
+                      model_device(rm))
         return rm(b["input_ids"], b["attention_mask"])
     return reward
 
@@ -68,11 +73,13 @@ def rloo_advantages(rewards:torch.Tensor) -> torch.Tensor:
     return rewards - (rewards.sum(1, keepdim=True) - rewards) / (k - 1)
 
 # %% ../../nbs/02_distill/04_reward_rl.ipynb #ae6de448
-def rloo(student, tokenizer, prompts:list[str], reward, # reward(prompts, completions) -> (N,) tensor
-         steps:int=20, k:int=4, batch_prompts:int=2, kl_coef:float=0.05, lr:float=1e-5, max_new_tokens:int=32,
+def rloo(student, tokenizer,
+         prompts:list[str], reward, # reward(prompts, completions) -> (N,) tensor
+         steps:int=20, k:int=4, batch_prompts:int=2, kl_coef:float=0.05, lr:float=1e-5,
+         max_new_tokens:int=32,
          temperature:float=1.0, seed:int=0, progress:bool=True) -> list[dict]:
     "Improve `student` on `reward` with RLOO and a KL penalty to its starting point; returns the history."
-    from distill_nb.core.teachers import HFTeacher
+    from distill_nb.core.teachers import generate
     if kl_coef < 0: raise ValueError(f"kl_coef must be >= 0, got {kl_coef}")
     ref, g = copy.deepcopy(student).eval(), torch.Generator().manual_seed(seed)
     def loss_fn(model, step, micro):
@@ -80,7 +87,8 @@ def rloo(student, tokenizer, prompts:list[str], reward, # reward(prompts, comple
         ps = [prompts[i] for i in torch.randperm(len(prompts), generator=g)[:batch_prompts].tolist()]
         rep = [p for p in ps for _ in range(k)]
         model.eval()
-        outs = HFTeacher(unwrap(model), tokenizer, batch_size=len(rep)).generate(rep, max_new_tokens=max_new_tokens, temperature=temperature)
+        outs = generate(unwrap(model), tokenizer, rep, max_new_tokens, len(rep),
+                        temperature=temperature)
         outs = [o or tokenizer.eos_token for o in outs]
         model.train()
         b = _encode(tokenizer, rep, outs)

@@ -9,7 +9,7 @@ from collections import Counter
 from fractions import Fraction
 from typing import Callable
 from ..core.data import Record, JsonlStore, record_id, temp_store
-from ..core.teachers import HFTeacher
+from ..core.teachers import generate
 from .labeling import Elicited, Malformed, parse_cot
 
 # %% auto #0
@@ -32,7 +32,8 @@ def majority_filter(answers:list[str]) -> list[bool]:
     return [f == top for f in finals]
 
 # %% ../../nbs/01_elicit/05_self_knowledge.ipynb #be7951ed
-_OPS = {"plus": "+", "+": "+", "minus": "-", "-": "-", "times": "*", "*": "*", "x": "*", "multiplied by": "*", "divided by": "/", "/": "/"}
+_OPS = {"plus": "+", "+": "+", "minus": "-", "-": "-", "times": "*", "*": "*", "x": "*",
+        "multiplied by": "*", "divided by": "/", "/": "/"}
 
 def arithmetic_answer(prompt:str) -> Fraction|None:
     "The exact value of 'What is a <op> b?' (op: plus, minus, times, divided by, + - * /), or None if not such a prompt."
@@ -52,17 +53,22 @@ def arithmetic_check(prompt:str, answer:str) -> bool:
 # %% ../../nbs/01_elicit/05_self_knowledge.ipynb #917e852e
 def self_generate(student, tokenizer, prompts:list[str], n:int=4, # samples per prompt
                   filter:str|Callable="majority", # "majority", "arithmetic", or f(prompt, answer) -> bool
-                  temperature:float=0.8, max_new_tokens:int=64, store:JsonlStore|None=None, batch_size:int=8) -> Elicited:
+                  temperature:float=0.8, max_new_tokens:int=64, store:JsonlStore|None=None,
+                  batch_size:int=8) -> Elicited:
     "D^sk: the student's own sampled answers that pass a teacher-free filter."
     if n < 1: raise ValueError(f"n must be >= 1, got {n}")
     if filter == "majority" and n < 3: raise ValueError("a majority filter needs n >= 3 samples per prompt")
     if isinstance(filter, str) and filter not in ("majority", "arithmetic"): raise ValueError(f"filter must be 'majority', 'arithmetic' or a function, got {filter!r}")
-    gen, out = HFTeacher(student, tokenizer, batch_size=batch_size), Elicited()
+    out = Elicited()
     store = store if store is not None else temp_store("self")
     # sampling settings are part of each prompt's id: a rerun with other settings keeps its samples apart
-    items = [{"id": record_id("self", p, n, str(filter), temperature, max_new_tokens), "p": p} for p in prompts]
+    items = [{"id": record_id("self", p, n, str(filter), temperature, max_new_tokens),
+              "p": p} for p in prompts]
     def make(batch):
-        texts, recs = gen.generate([it["p"] for it in batch for _ in range(n)], max_new_tokens=max_new_tokens, temperature=temperature), []
+        asked = [it["p"] for it in batch for _ in range(n)]
+        texts = generate(student, tokenizer, asked, max_new_tokens, batch_size,
+                         temperature=temperature)
+        recs = []
         for i, it in enumerate(batch):
             answers = texts[i*n:(i+1)*n]
             if filter == "majority": keep = majority_filter(answers)
@@ -72,14 +78,16 @@ def self_generate(student, tokenizer, prompts:list[str], n:int=4, # samples per 
             reason = "disagrees with the majority" if filter == "majority" else "rejected by the verifier"
             out.dropped[reason] += keep.count(False)
             recs += [Record(id=record_id(it["id"], j), instruction=it["p"], output=a,
-                            meta={"method": "self", "filter": str(filter), "sample": j, "of": n, "kept_of_prompt": sum(keep), "prompt_id": it["id"]})
+                            meta={"method": "self", "filter": str(filter), "sample": j, "of": n,
+                                  "kept_of_prompt": sum(keep), "prompt_id": it["id"]})
                      for j, (a, k) in enumerate(zip(answers, keep)) if k]
         return recs
     # resume by prompt: a prompt is done when any of its samples was stored (a prompt with none kept is asked again);
     # each batch is stored as soon as it is made, so a run killed halfway keeps what it made
     done = {r.meta["prompt_id"] for r in store}
     todo = [it for it in items if it["id"] not in done]
-    for i in range(0, len(todo), batch_size): store.add(make(todo[i:i+batch_size]), skip_existing=True)
+    for i in range(0, len(todo), batch_size):
+        store.add(make(todo[i:i+batch_size]), skip_existing=True)
     ids = {it["id"] for it in items}
     out.records = [r for r in store if r.meta["prompt_id"] in ids]
     return out

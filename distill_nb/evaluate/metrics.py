@@ -22,7 +22,8 @@ def teacher_kl(teacher, student, examples:list[dict], batch_size:int=8) -> float
     if not isinstance(batch_size, int) or batch_size < 1: raise ValueError(f"batch_size must be an integer >= 1, got {batch_size!r}")
     total, n = 0.0, 0
     for i in range(0, len(examples), batch_size):
-        b = to_device(pad_batch(examples[i:i+batch_size], teacher.tokenizer.pad_token_id), model_device(student))
+        b = to_device(pad_batch(examples[i:i+batch_size], teacher.tokenizer.pad_token_id),
+                      model_device(student))
         mask = b["labels"][:, 1:] != -100
         s = student(input_ids=b["input_ids"], attention_mask=b["attention_mask"]).logits[:, :-1]
         kl = forward_kl(s, teacher.logits(b)[:, :-1].to(s.device), mask)
@@ -42,8 +43,10 @@ def rouge_l(predictions:list[str], references:list[str]) -> float:
 @torch.no_grad()
 def tokens_per_second(model, tokenizer, prompts:list[str], max_new_tokens:int=32) -> float:
     "Greedy generation speed: new tokens per second for one batch of chat prompts (after a warm-up)."
-    chats = [tokenizer.apply_chat_template([{"role": "user", "content": p}], tokenize=False, add_generation_prompt=True) for p in prompts]
-    enc = tokenizer(chats, return_tensors="pt", padding=True, add_special_tokens=False).to(model_device(model))
+    chats = [tokenizer.apply_chat_template([{"role": "user", "content": p}], tokenize=False,
+                                           add_generation_prompt=True) for p in prompts]
+    enc = tokenizer(chats, return_tensors="pt", padding=True,
+                    add_special_tokens=False).to(model_device(model))
     gen = dict(do_sample=False, pad_token_id=tokenizer.pad_token_id, eos_token_id=None)  # no early stop: a fixed amount of work
     model.generate(**{k: v[:1, :4] for k, v in enc.items()}, max_new_tokens=2, **gen)  # warm-up
     t0 = time.perf_counter()
@@ -54,10 +57,12 @@ def tokens_per_second(model, tokenizer, prompts:list[str], max_new_tokens:int=32
 def measure(teacher, model, records:list, examples:list[dict], max_new_tokens:int=48) -> dict:
     "Fidelity, quality and cost of `model` against `teacher` on held-out `records` (teacher answers in `.output`)."
     from distill_nb.core.models import count_params, size_on_disk
-    from distill_nb.core.teachers import HFTeacher
+    from distill_nb.core.teachers import generate
     prompts = [r.instruction for r in records]
-    answers = HFTeacher(model, teacher.tokenizer, teacher.batch_size).generate(prompts, max_new_tokens=max_new_tokens)
-    return {"teacher_kl": teacher_kl(teacher, model, examples), "rouge_l": rouge_l(answers, [r.output for r in records]),
+    answers = generate(model, teacher.tokenizer, prompts, max_new_tokens, teacher.batch_size)
+    return {"teacher_kl": teacher_kl(teacher, model, examples),
+            "rouge_l": rouge_l(answers, [r.output for r in records]),
             "params_m": count_params(model)/1e6, "size_mb": size_on_disk(model)/1e6,
-            "tokens_per_s": tokens_per_second(model, teacher.tokenizer, prompts[:4], max_new_tokens=16),
+            "tokens_per_s": tokens_per_second(model, teacher.tokenizer, prompts[:4],
+                                              max_new_tokens=16),
             "samples": [{"instruction": p, "teacher": r.output, "model": a} for p, r, a in zip(prompts[:3], records, answers)]}

@@ -25,7 +25,8 @@ def fidelity(teacher, student, examples:list[dict], batch_size:int=8, n_bins:int
     fkl = rkl = agree = n = 0.0
     conf, correct = [], []
     for i in range(0, len(examples), batch_size):
-        b = to_device(pad_batch(examples[i:i+batch_size], teacher.tokenizer.pad_token_id), model_device(student))
+        b = to_device(pad_batch(examples[i:i+batch_size], teacher.tokenizer.pad_token_id),
+                      model_device(student))
         y = b["labels"][:, 1:]; m = y != -100
         lq = F.log_softmax(student(input_ids=b["input_ids"], attention_mask=b["attention_mask"]).logits[:, :-1][m].float(), -1)
         lp = F.log_softmax(teacher.logits(b)[:, :-1].to(m.device)[m].float(), -1)
@@ -37,7 +38,8 @@ def fidelity(teacher, student, examples:list[dict], batch_size:int=8, n_bins:int
     bins = torch.clamp((conf * n_bins).long(), max=n_bins - 1)
     ece = sum((bins == k).sum().item() / len(conf) * abs(conf[bins == k].mean() - correct[bins == k].mean()).item()
               for k in range(n_bins) if (bins == k).any())
-    return {"forward_kl": fkl / n, "reverse_kl": rkl / n, "top1_agreement": agree / n, "ece": ece, "tokens": int(n)}
+    return {"forward_kl": fkl / n, "reverse_kl": rkl / n, "top1_agreement": agree / n, "ece": ece,
+            "tokens": int(n)}
 
 # %% ../../nbs/07_evaluate/01_report.ipynb #41f59eed
 def exact_match(predictions:list[str], references:list[str]) -> float:
@@ -57,7 +59,8 @@ def accuracy(predictions:list, labels:list) -> float:
 # %% ../../nbs/07_evaluate/01_report.ipynb #688f15de
 def param_counts(model) -> dict:
     "Embedding (input embeddings + an untied LM head) and non-embedding parameter counts."
-    emb = {id(p): p for m in (model.get_input_embeddings(), model.get_output_embeddings()) for p in m.parameters()}
+    emb = {id(p): p for m in (model.get_input_embeddings(),
+                              model.get_output_embeddings()) for p in m.parameters()}
     total = count_params(model)
     e = sum(p.numel() for p in emb.values())
     return {"embedding": e, "non_embedding": total - e, "total": total}
@@ -76,9 +79,11 @@ def flops_per_token(model, seq_len:int=128) -> float:
 
 # %% ../../nbs/07_evaluate/01_report.ipynb #fb4844bf
 @torch.no_grad()
-def latency(model, tokenizer, prompt:str="What is 2+3?", new_tokens:int=16, reps:int=5, warmup:int=1) -> dict:
+def latency(model, tokenizer, prompt:str="What is 2+3?", new_tokens:int=16, reps:int=5,
+            warmup:int=1) -> dict:
     "Batch-1 latency in ms: prefill p50/p90 and per decoded token p50/p90 (greedy, KV cache), after warm-up."
-    ids = tokenizer.apply_chat_template([{"role": "user", "content": prompt}], tokenize=True, add_generation_prompt=True, return_tensors="pt")
+    ids = tokenizer.apply_chat_template([{"role": "user", "content": prompt}], tokenize=True,
+                                        add_generation_prompt=True, return_tensors="pt")
     ids = (ids["input_ids"] if hasattr(ids, "keys") else ids).to(model_device(model))
     sync = torch.cuda.synchronize if ids.is_cuda else (lambda: None)  # a GPU runs ahead of the clock unless waited for
     prefill, per_token = [], []
@@ -94,27 +99,31 @@ def latency(model, tokenizer, prompt:str="What is 2+3?", new_tokens:int=16, reps
             "token_p50_ms": statistics.median(per_token) * 1e3, "token_p90_ms": q(per_token, 0.9)}
 
 # %% ../../nbs/07_evaluate/01_report.ipynb #926c9e85
-def report(teacher, student, records:list, # held-out Records whose `output` is the reference (e.g. the teacher's answer)
+def report(teacher, student,
+           records:list, # held-out Records whose `output` is the reference (e.g. the teacher's answer)
            examples:list[dict], # `tokenize_chat(records, ...)`
            max_new_tokens:int=48, efficiency:bool=True):
     "One DataFrame (rows: metrics; columns: teacher, student) and a figure of student/teacher ratios."
     import pandas as pd
     import matplotlib.pyplot as plt
-    from distill_nb.core.teachers import HFTeacher
+    from distill_nb.core.teachers import generate
     prompts, refs = [r.instruction for r in records], [r.output for r in records]
     cols = {}
     for name, model in (("teacher", teacher.model), ("student", student)):
-        answers = HFTeacher(model, teacher.tokenizer, teacher.batch_size).generate(prompts, max_new_tokens=max_new_tokens)
+        answers = generate(model, teacher.tokenizer, prompts, max_new_tokens, teacher.batch_size)
         row = fidelity(teacher, model, examples) if name == "student" else {"forward_kl": 0.0, "reverse_kl": 0.0, "top1_agreement": 1.0, "ece": fidelity(teacher, model, examples)["ece"]}
         row.pop("tokens", None)
         row |= {"exact_match": exact_match(answers, refs), "rouge_l": rouge_l(answers, refs)}
         if efficiency:
             row |= {f"params_{k}": v for k, v in param_counts(model).items()}
-            row |= {"size_mb": size_on_disk(model) / 1e6, "gflops_per_token": flops_per_token(model) / 1e9,
-                    **latency(model, teacher.tokenizer), "tokens_per_s": tokens_per_second(model, teacher.tokenizer, prompts[:4], 16)}
+            row |= {"size_mb": size_on_disk(model) / 1e6,
+                    "gflops_per_token": flops_per_token(model) / 1e9,
+                    **latency(model, teacher.tokenizer),
+                    "tokens_per_s": tokens_per_second(model, teacher.tokenizer, prompts[:4], 16)}
         cols[name] = row
     df = pd.DataFrame(cols)
-    cost = [k for k in ("params_total", "size_mb", "gflops_per_token", "token_p50_ms") if k in df.index]
+    cost = [k for k in ("params_total", "size_mb", "gflops_per_token",
+                        "token_p50_ms") if k in df.index]
     fig, ax = plt.subplots(figsize=(6, 2.6))
     ratios = (df.loc[cost, "student"] / df.loc[cost, "teacher"]) if cost else df.loc[[], "student"]
     ax.barh(list(ratios.index), list(ratios.values)); ax.axvline(1, color="k", lw=1)

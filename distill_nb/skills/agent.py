@@ -57,11 +57,16 @@ def _registry():
     return pint.UnitRegistry()  # built once: parsing its unit definitions takes a moment
 
 ELEMENTS = {  # name: (symbol, atomic number, standard atomic weight)
-    "hydrogen": ("H", 1, 1.008), "helium": ("He", 2, 4.0026), "carbon": ("C", 6, 12.011), "nitrogen": ("N", 7, 14.007),
-    "oxygen": ("O", 8, 15.999), "sodium": ("Na", 11, 22.990), "magnesium": ("Mg", 12, 24.305), "aluminium": ("Al", 13, 26.982),
-    "silicon": ("Si", 14, 28.085), "sulfur": ("S", 16, 32.06), "chlorine": ("Cl", 17, 35.45), "potassium": ("K", 19, 39.098),
-    "calcium": ("Ca", 20, 40.078), "iron": ("Fe", 26, 55.845), "copper": ("Cu", 29, 63.546), "zinc": ("Zn", 30, 65.38),
-    "silver": ("Ag", 47, 107.87), "tin": ("Sn", 50, 118.71), "gold": ("Au", 79, 196.97), "lead": ("Pb", 82, 207.2)}
+    "hydrogen": ("H", 1, 1.008), "helium": ("He", 2, 4.0026), "carbon": ("C", 6, 12.011),
+    "nitrogen": ("N", 7, 14.007),
+    "oxygen": ("O", 8, 15.999), "sodium": ("Na", 11, 22.990), "magnesium": ("Mg", 12, 24.305),
+    "aluminium": ("Al", 13, 26.982),
+    "silicon": ("Si", 14, 28.085), "sulfur": ("S", 16, 32.06), "chlorine": ("Cl", 17, 35.45),
+    "potassium": ("K", 19, 39.098),
+    "calcium": ("Ca", 20, 40.078), "iron": ("Fe", 26, 55.845), "copper": ("Cu", 29, 63.546),
+    "zinc": ("Zn", 30, 65.38),
+    "silver": ("Ag", 47, 107.87), "tin": ("Sn", 50, 118.71), "gold": ("Au", 79, 196.97),
+    "lead": ("Pb", 82, 207.2)}
 _FIELDS = {"symbol": 0, "atomic_number": 1, "atomic_weight": 2}
 
 # %% ../../nbs/03_skills/03_agent.ipynb #906b5781
@@ -95,7 +100,8 @@ def execute(call:dict, tools:dict=TOOLS) -> str:
     try: inspect.signature(fn).bind(**call["arguments"])
     except TypeError: raise Malformed("arguments do not fit the tool", json.dumps(call)) from None
     try: return str(fn(**call["arguments"]))
-    except Exception as e: raise Malformed("the tool failed", f"{json.dumps(call)}: {type(e).__name__}: {e}") from None  # any failure is a failed call
+    except Exception as e: raise Malformed("the tool failed",
+                                           f"{json.dumps(call)}: {type(e).__name__}: {e}") from None  # any failure is a failed call
 
 # %% ../../nbs/03_skills/03_agent.ipynb #fa02922e
 def same_result(a:str, b:str) -> bool:
@@ -108,8 +114,10 @@ TOOL_SYSTEM = ("You can call these tools by replying with one JSON object {\"nam
                "calculator(expression); convert_units(value, from_unit, to_unit); lookup(element, field) with field "
                "symbol, atomic_number or atomic_weight.")
 
-_CONV = [("km", "m", "kilometers", "meters"), ("m", "cm", "meters", "centimeters"), ("kg", "g", "kilograms", "grams"),
-         ("lb", "kg", "pounds", "kilograms"), ("mile", "km", "miles", "kilometers"), ("hour", "minute", "hours", "minutes"),
+_CONV = [("km", "m", "kilometers", "meters"), ("m", "cm", "meters", "centimeters"),
+         ("kg", "g", "kilograms", "grams"),
+         ("lb", "kg", "pounds", "kilograms"), ("mile", "km", "miles", "kilometers"),
+         ("hour", "minute", "hours", "minutes"),
          ("degC", "degF", "degrees Celsius", "degrees Fahrenheit")]
 
 def tool_tasks(n:int, seed:int=0) -> list[Record]:
@@ -119,55 +127,66 @@ def tool_tasks(n:int, seed:int=0) -> list[Record]:
     for i in range(n):
         if i % 3 == 0:
             a, b, c = rng.randint(11, 99), rng.randint(11, 99), rng.randint(2, 9)
-            q, call = rng.choice([(f"What is {a} times {b}?", f"{a} * {b}"), (f"What is {a} plus {b} times {c}?", f"{a} + {b} * {c}"),
+            q, call = rng.choice([(f"What is {a} times {b}?", f"{a} * {b}"),
+                                  (f"What is {a} plus {b} times {c}?", f"{a} + {b} * {c}"),
                                   (f"What is {a * c} divided by {c}?", f"{a * c} / {c}")])
             call = {"name": "calculator", "arguments": {"expression": call}}
         elif i % 3 == 1:
             f, t, fn, tn = rng.choice(_CONV)
             v = rng.choice([1.5, 2, 3, 4.5, 10, 12, 25, 40])
-            q, call = f"How many {tn} are {v} {fn}?", {"name": "convert_units", "arguments": {"value": v, "from_unit": f, "to_unit": t}}
+            q, call = f"How many {tn} are {v} {fn}?", {"name": "convert_units",
+                                                       "arguments": {"value": v, "from_unit": f, "to_unit": t}}
         else:
             el, field = rng.choice(list(ELEMENTS)), rng.choice(list(_FIELDS))
             q, call = f"What is the {field.replace('_', ' ')} of {el}?", {"name": "lookup", "arguments": {"element": el, "field": field}}
-        out.append(Record(id=f"tool-{seed}-{i:03d}", instruction=q, meta={"call": call, "reference": execute(call), "tool": call["name"]}))
+        out.append(Record(id=f"tool-{seed}-{i:03d}", instruction=q,
+                          meta={"call": call, "reference": execute(call), "tool": call["name"]}))
     return out
 
 TOOL_DEMOS = [("What is 12 times 31?", '{"name": "calculator", "arguments": {"expression": "12 * 31"}}'),
               ("How many grams are 2 kilograms?", '{"name": "convert_units", "arguments": {"value": 2, "from_unit": "kg", "to_unit": "g"}}'),
-              ("What is the symbol of copper?", '{"name": "lookup", "arguments": {"element": "copper", "field": "symbol"}}')]
+              ("What is the symbol of copper?",
+               '{"name": "lookup", "arguments": {"element": "copper", "field": "symbol"}}')]
 
 # %% ../../nbs/03_skills/03_agent.ipynb #8bb2cd49
 def tool_messages(question:str, demos:list[tuple[str, str]]|None=None) -> list[dict]:
     "System message with the tools, optional demonstrations as turns, then the question."
     msgs = [{"role": "system", "content": TOOL_SYSTEM}]
-    for q, c in demos or []: msgs += [{"role": "user", "content": q}, {"role": "assistant", "content": c}]
+    for q, c in demos or []: msgs += [{"role": "user", "content": q},
+                                      {"role": "assistant", "content": c}]
     return msgs + [{"role": "user", "content": question}]
 
 # %% ../../nbs/03_skills/03_agent.ipynb #0b757c72
-def tool_traces(teacher, tasks:list[Record], demos:list[tuple[str, str]]=TOOL_DEMOS, tools:dict=TOOLS,
+def tool_traces(teacher, tasks:list[Record], demos:list[tuple[str, str]]=TOOL_DEMOS,
+                tools:dict=TOOLS,
                 store:JsonlStore|None=None, max_new_tokens:int=64, batch_size:int=8) -> Elicited:
     "Teacher calls for each task, executed; traces whose result equals the reference become records (`meta['messages']`)."
     items = [{"id": record_id(t.id, "trace", demos), "t": t} for t in tasks]
     def make(batch, dropped):
         recs = []
-        for it, text in zip(batch, teacher.generate([tool_messages(it["t"].instruction, demos) for it in batch], max_new_tokens=max_new_tokens)):
+        for it, text in zip(batch,
+                            teacher.generate([tool_messages(it["t"].instruction, demos) for it in batch], max_new_tokens=max_new_tokens)):
             t = it["t"]
             try:
                 call = parse_call(text); result = execute(call, tools)
                 if not same_result(result, t.meta["reference"]): raise Malformed("wrong result", text)
             except Malformed as e: dropped[e.reason] += 1; continue
             msgs = tool_messages(t.instruction) + [{"role": "assistant", "content": json.dumps(call)}, {"role": "tool", "content": result},
-                                                   {"role": "assistant", "content": f"The answer is {result}."}]
-            recs.append(Record(id=it["id"], instruction=t.instruction, output=json.dumps(call), meta={**t.meta, "messages": msgs, "method": "tool_trace"}))
+                                                   {"role": "assistant",
+                                                    "content": f"The answer is {result}."}]
+            recs.append(Record(id=it["id"], instruction=t.instruction, output=json.dumps(call),
+                               meta={**t.meta, "messages": msgs, "method": "tool_trace"}))
         return recs
     return elicit(teacher, items, make, store, "tool traces", batch_size,
                   max_new_tokens=max_new_tokens)
 
 # %% ../../nbs/03_skills/03_agent.ipynb #97dc1ebb
-def score_calls(model, tokenizer, tasks:list[Record], demos:list[tuple[str, str]]|None=None, max_new_tokens:int=48) -> dict:
+def score_calls(model, tokenizer, tasks:list[Record], demos:list[tuple[str, str]]|None=None,
+                max_new_tokens:int=48) -> dict:
     "Judge a model by executing its calls: fraction of replies with a JSON call, of calls that run, of correct results."
-    from distill_nb.core.teachers import HFTeacher
-    replies = HFTeacher(model, tokenizer).generate([tool_messages(t.instruction, demos) for t in tasks], max_new_tokens=max_new_tokens)
+    from distill_nb.core.teachers import generate
+    replies = generate(model, tokenizer, [tool_messages(t.instruction, demos) for t in tasks],
+                       max_new_tokens=max_new_tokens)
     parsed = runs = correct = 0
     for t, text in zip(tasks, replies):
         try: call = parse_call(text)
@@ -176,7 +195,8 @@ def score_calls(model, tokenizer, tasks:list[Record], demos:list[tuple[str, str]
         try: result = execute(call)
         except Malformed: continue
         runs += 1; correct += same_result(result, t.meta["reference"])
-    return {"JSON call ↑": parsed / len(tasks), "call runs ↑": runs / len(tasks), "correct result ↑": correct / len(tasks)}
+    return {"JSON call ↑": parsed / len(tasks), "call runs ↑": runs / len(tasks),
+            "correct result ↑": correct / len(tasks)}
 
 # %% ../../nbs/03_skills/03_agent.ipynb #45347e1b
 PLAN_PROMPT = "Break this goal into 3 to 5 short numbered steps.\nGoal: {goal}"

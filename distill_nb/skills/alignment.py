@@ -26,8 +26,10 @@ def arithmetic_problems(n:int, seed:int=0) -> list[Record]:
         who, what, a, b = rng.choice(_NAMES), rng.choice(_THINGS), rng.randint(2, 30), rng.randint(2, 12)
         q, ans = [(f"{who} has {a} {what} and gets {b} more. How many {what} does {who} have now?", a + b),
                   (f"{who} has {a + b} {what} and gives away {b}. How many {what} are left?", a),
-                  (f"{who} buys {b} boxes with {a} {what} in each. How many {what} is that in all?", a * b)][i % 3]
-        out.append(Record(id=f"arith-{seed}-{i:03d}", instruction=q, output=str(ans), meta={"reference": str(ans), "topic": "arithmetic"}))
+                  (f"{who} buys {b} boxes with {a} {what} in each. How many {what} is that in all?",
+                   a * b)][i % 3]
+        out.append(Record(id=f"arith-{seed}-{i:03d}", instruction=q, output=str(ans),
+                          meta={"reference": str(ans), "topic": "arithmetic"}))
     return out
 
 RATIONALIZE = "Question: {q}\nCorrect answer: {a}\n\nExplain in one or two sentences how to get this answer."
@@ -53,7 +55,8 @@ def rationalize(teacher, records:list[Record], # questions with the correct answ
 def step_by_step(records:list[Record]) -> list[Record]:
     "Two task records per record with a rationale: `[label] q` → answer and `[rationale] q` → rationale."
     if missing := [r.id for r in records if not r.rationale]: raise ValueError(f"records without a rationale: {missing[:5]}")
-    return [Record(id=f"{r.id}-{task.strip()}", instruction=task + r.instruction, output=y, meta={**r.meta, "task": task.strip()})
+    return [Record(id=f"{r.id}-{task.strip()}", instruction=task + r.instruction, output=y,
+                   meta={**r.meta, "task": task.strip()})
             for r in records for task, y in ((LABEL_TASK, r.output), (RATIONALE_TASK, r.rationale))]
 
 # %% ../../nbs/03_skills/02_alignment.ipynb #7c8e6c20
@@ -71,17 +74,20 @@ def teacher_scores(teacher, prompts:list[str], answers:list[str], batch_size:int
     ex = tokenize_chat(recs, teacher.tokenizer, max_len=512)
     if not isinstance(getattr(teacher, "model", None), torch.nn.Module):  # llama.cpp or served: the same tokens, scored
         first = [response_start(e) for e in ex]
-        scored = teacher.score([e["input_ids"][:f] for e, f in zip(ex, first)], [e["input_ids"][f:] for e, f in zip(ex, first)])
+        scored = teacher.score([e["input_ids"][:f] for e, f in zip(ex, first)],
+                               [e["input_ids"][f:] for e, f in zip(ex, first)])
         if (bad := next((i for i, s in enumerate(scored) if s.scored < len(s)), None)) is not None:
             raise ValueError(f"the served judge could not score answer {bad} whole (not valid UTF-8, or its tokens "
                              "could not be matched): use an in-process judge for it")
         return torch.tensor([sum(s.logprobs) / len(s) for s in scored])
-    return torch.cat([sequence_logprobs(teacher.model, pad_batch(ex[i:i+batch_size], teacher.tokenizer.pad_token_id), average=True)
+    return torch.cat([sequence_logprobs(teacher.model,
+                                        pad_batch(ex[i:i+batch_size], teacher.tokenizer.pad_token_id), average=True)
                       for i in range(0, len(ex), batch_size)])
 
 # %% ../../nbs/03_skills/02_alignment.ipynb #98859d82
 @renamed(how="judge_by")
-def prefer_prob(judge, prompts:list[str], answers:list[str], references:list[str], judge_by:str="prompt",
+def prefer_prob(judge, prompts:list[str], answers:list[str], references:list[str],
+                judge_by:str="prompt",
                 k:int=20) -> torch.Tensor: # top_logprobs asked of a served judge
     "(N,) probability that each answer beats its reference: asked in both orders (`judge_by='prompt'`) or by the teacher's likelihood."
     if not len(prompts) == len(answers) == len(references): raise ValueError("prompts, answers and references must have the same length")
@@ -96,7 +102,8 @@ def prefer_prob(judge, prompts:list[str], answers:list[str], references:list[str
         return torch.sigmoid(teacher_scores(judge, prompts, answers) - teacher_scores(judge, prompts, references))
     if white or getattr(judge, "tokenizer", None) is not None and hasattr(judge, "next_topk"):
         in_process = isinstance(getattr(judge, "model", None), torch.nn.Module)
-        ask = lambda qs: (option_logprobs(judge.model, judge.tokenizer, qs, ["A", "B"]) if in_process
+        ask = lambda qs: (option_logprobs(judge.model, judge.tokenizer, qs,
+                                          ["A", "B"]) if in_process
                           else soft_labels(judge, qs, ["A", "B"], k=k))  # llama.cpp or served top_logprobs
         first = ask([PREFER_LETTER.format(q=q, a=a, b=r) for q, a, r in zip(prompts, answers, references)])
         second = ask([PREFER_LETTER.format(q=q, a=r, b=a) for q, a, r in zip(prompts, answers, references)])
@@ -107,21 +114,25 @@ def prefer_prob(judge, prompts:list[str], answers:list[str], references:list[str
 
 # %% ../../nbs/03_skills/02_alignment.ipynb #7e17a5b0
 @renamed(how="judge_by")
-def win_rate(judge, prompts:list[str], answers:list[str], references:list[str], judge_by:str="prompt") -> float:
+def win_rate(judge, prompts:list[str], answers:list[str], references:list[str],
+             judge_by:str="prompt") -> float:
     "How often the judge prefers `answers` over `references` (the mean of `prefer_prob`)."
     return prefer_prob(judge, prompts, answers, references, judge_by).mean().item()
 
 # %% ../../nbs/03_skills/02_alignment.ipynb #88ee090f
 @renamed(how="judge_by")
-def preferences(judge, prompts:list[str], answers_a:list[str], answers_b:list[str], margin:float=0.1,
+def preferences(judge, prompts:list[str], answers_a:list[str], answers_b:list[str],
+                margin:float=0.1,
                 judge_by:str="prompt") -> Elicited:
     "Chosen/rejected records (rejected in `meta`) for the pairs where the judge's preference is at least `margin` from ½."
     if not 0 <= margin < 0.5: raise ValueError(f"margin must be in [0, 0.5), got {margin}")
     out = Elicited()
-    for q, a, b, p in zip(prompts, answers_a, answers_b, prefer_prob(judge, prompts, answers_a, answers_b, judge_by).tolist()):
+    for q, a, b, p in zip(prompts, answers_a, answers_b,
+                          prefer_prob(judge, prompts, answers_a, answers_b, judge_by).tolist()):
         if abs(p - 0.5) < margin or (margin == 0 and p == 0.5): out.dropped["too close to call"] += 1; continue
         chosen, rejected = (a, b) if p > 0.5 else (b, a)
-        out.records.append(Record(id=record_id("prefer", q, a, b), instruction=q, output=chosen, meta={"method": "preferences", "rejected": rejected, "p_a": p}))
+        out.records.append(Record(id=record_id("prefer", q, a, b), instruction=q, output=chosen,
+                                  meta={"method": "preferences", "rejected": rejected, "p_a": p}))
     return out
 
 PRINCIPLES = ["Be honest: say so when you are not sure, and never make up facts.",
@@ -132,8 +143,10 @@ REVISE = ("Principles:\n{p}\n\nQuestion: {q}\nAnswer: {a}\nCritique: {c}\n\n"
           "Rewrite the answer so that it follows every principle. Write only the improved answer.")
 
 # %% ../../nbs/03_skills/02_alignment.ipynb #a8c15105
-def critique_revise(teacher, records:list[Record], # prompts with answers (e.g. the student's) in `output`
-                    principles:list[str]=PRINCIPLES, store:JsonlStore|None=None, max_new_tokens:int=96, batch_size:int=8) -> Elicited:
+def critique_revise(teacher,
+                    records:list[Record], # prompts with answers (e.g. the student's) in `output`
+                    principles:list[str]=PRINCIPLES, store:JsonlStore|None=None,
+                    max_new_tokens:int=96, batch_size:int=8) -> Elicited:
     "Constitutional AI's loop: the teacher critiques each answer against the principles, then revises it; records hold the revision."
     if not principles: raise ValueError("critique_revise needs at least one principle")
     listed = "\n".join(f"{i}. {p}" for i, p in enumerate(principles, 1))
@@ -144,8 +157,10 @@ def critique_revise(teacher, records:list[Record], # prompts with answers (e.g. 
         recs = []
         for it, c, rev in zip(batch, crit, revs):
             if not rev.strip(): dropped["empty revision"] += 1; continue
-            recs.append(Record(id=it["id"], instruction=it["r"].instruction, output=rev.strip(), rationale=c,
-                               meta={**it["r"].meta, "method": "critique_revise", "original": it["r"].output}))
+            recs.append(Record(id=it["id"], instruction=it["r"].instruction, output=rev.strip(),
+                               rationale=c,
+                               meta={**it["r"].meta, "method": "critique_revise",
+                                     "original": it["r"].output}))
         return recs
     return elicit(teacher, items, make, store, "critique and revise", batch_size,
                   max_new_tokens=max_new_tokens)

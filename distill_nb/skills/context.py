@@ -61,14 +61,18 @@ def rag_records(questions:list[Record], retriever:Retriever, k:int=2) -> list[Re
     out = []
     for q in questions:
         docs = retriever.search(q.instruction, k)
-        out.append(Record(id=record_id(q.id, "rag", k), instruction=rag_prompt(q.instruction, docs), output=q.output,
-                          meta={**q.meta, "question": q.instruction, "retrieved": [d.id for d in docs]}))
+        out.append(Record(id=record_id(q.id, "rag", k), instruction=rag_prompt(q.instruction, docs),
+                          output=q.output,
+                          meta={**q.meta, "question": q.instruction,
+                                "retrieved": [d.id for d in docs]}))
     return out
 
 # %% ../../nbs/03_skills/01_context_following.ipynb #5ae7935f
-FOLLOW_UPS = ["Can you say that again in one short sentence?", "Give one example.", "Why is that so?"]
+FOLLOW_UPS = ["Can you say that again in one short sentence?", "Give one example.",
+              "Why is that so?"]
 
-def dialogues(teacher, openers:list, # seed `Record`s or strings: the first user message of each dialogue
+def dialogues(teacher,
+              openers:list, # seed `Record`s or strings: the first user message of each dialogue
               follow_ups:list[str]=FOLLOW_UPS, turns:int=2, # assistant turns per dialogue
               store:JsonlStore|None=None, max_new_tokens:int=64, batch_size:int=8) -> Elicited:
     "Multi-turn chats with the teacher: opener, answer, then follow-ups (cycled) each answered with the history."
@@ -79,12 +83,14 @@ def dialogues(teacher, openers:list, # seed `Record`s or strings: the first user
     def make(batch, dropped):
         chats = [[{"role": "user", "content": it["opener"]}] for it in batch]
         for t in range(turns):
-            if t: chats = [c + [{"role": "user", "content": follow_ups[(t - 1) % len(follow_ups)]}] for c in chats]
+            if t: chats = [c + [{"role": "user",
+                                 "content": follow_ups[(t - 1) % len(follow_ups)]}] for c in chats]
             for c, a in zip(chats, teacher.generate(chats, max_new_tokens=max_new_tokens)): c.append({"role": "assistant", "content": a})
         recs = []
         for it, c in zip(batch, chats):
             if any(not m["content"] for m in c): dropped["an empty turn"] += 1; continue
-            recs.append(Record(id=it["id"], instruction=it["opener"], output=c[-1]["content"], meta={"messages": c, "method": "dialogue"}))
+            recs.append(Record(id=it["id"], instruction=it["opener"], output=c[-1]["content"],
+                               meta={"messages": c, "method": "dialogue"}))
         return recs
     return elicit(teacher, items, make, store, "dialogues", batch_size,
                   max_new_tokens=max_new_tokens)

@@ -33,7 +33,8 @@ def mrr(ranks:list[int]) -> float:
 # %% ../../nbs/03_skills/04_nlp_tasks.ipynb #30d8b223
 def expected_rating(logprobs:torch.Tensor) -> torch.Tensor:
     "E[rating] from (N, 5) log-probabilities over the digits 1..5."
-    return (logprobs.exp() * torch.arange(1, logprobs.shape[-1] + 1, dtype=logprobs.dtype, device=logprobs.device)).sum(-1)
+    return (logprobs.exp() * torch.arange(1, logprobs.shape[-1] + 1, dtype=logprobs.dtype,
+                                          device=logprobs.device)).sum(-1)
 
 # %% ../../nbs/03_skills/04_nlp_tasks.ipynb #42dc2622
 def extract_code(text:str) -> str:
@@ -92,12 +93,14 @@ def _limits(cpu_s:int, memory_mb:int, file_mb:int):
     import resource
     def apply():
         for what, v in ((resource.RLIMIT_CPU, cpu_s), (resource.RLIMIT_AS, memory_mb << 20),
-                        (resource.RLIMIT_FSIZE, file_mb << 20), (resource.RLIMIT_NOFILE, 64), (resource.RLIMIT_NPROC, 64)):
+                        (resource.RLIMIT_FSIZE, file_mb << 20), (resource.RLIMIT_NOFILE, 64),
+                        (resource.RLIMIT_NPROC, 64)):
             try: resource.setrlimit(what, (v, v))
             except (ValueError, OSError): pass  # a limit above the hard one stays at the hard one
     return apply
 
-def run_tests(code:str, tests:list[str], timeout:float=10.0, memory_mb:int=1024, file_mb:int=16) -> tuple[bool, str]:
+def run_tests(code:str, tests:list[str], timeout:float=10.0, memory_mb:int=1024,
+              file_mb:int=16) -> tuple[bool, str]:
     "(passed, message): run untrusted `code` then each assert in a sandboxed child Python; pass = the last test ran."
     import json, os, secrets, signal
     if not isinstance(code, str): raise TypeError(f"code must be a string, got {type(code).__name__}")
@@ -105,9 +108,12 @@ def run_tests(code:str, tests:list[str], timeout:float=10.0, memory_mb:int=1024,
     if not (isinstance(timeout, (int, float)) and 0 < timeout < float("inf")): raise ValueError(f"timeout must be a number of seconds > 0, got {timeout}")
     token = secrets.token_hex(16)
     with tempfile.TemporaryDirectory() as d:
-        env = {"PATH": "/usr/bin:/bin", "HOME": d, "TMPDIR": d, "LANG": "C.UTF-8", "PYTHONDONTWRITEBYTECODE": "1"}
-        p = subprocess.Popen([sys.executable, "-I", "-B", "-c", _HARNESS], cwd=d, env=env, stdin=subprocess.PIPE,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        env = {"PATH": "/usr/bin:/bin", "HOME": d, "TMPDIR": d, "LANG": "C.UTF-8",
+               "PYTHONDONTWRITEBYTECODE": "1"}
+        p = subprocess.Popen([sys.executable, "-I", "-B", "-c", _HARNESS], cwd=d, env=env,
+                             stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             start_new_session=True,
                              preexec_fn=_limits(int(timeout) + 1, memory_mb, file_mb))
         try: out, err = p.communicate(json.dumps({"token": token, "code": code, "tests": list(tests)}), timeout=timeout)
         except subprocess.TimeoutExpired:
