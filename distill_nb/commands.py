@@ -87,7 +87,8 @@ def distill_command(teacher:str, # a white-box teacher; with `features` only its
     check_pair(s, t)
     history = distill(s, None if features else t, examples, steps=steps, batch_size=batch_size,
                       lr=lr, alpha_ce=alpha_ce, temperature=temperature, divergence=divergence,
-                      seed=seed, on_policy_fraction=on_policy_fraction, checkpoint_dir=out/"checkpoints")
+                      seed=seed, on_policy_fraction=on_policy_fraction,
+                      checkpoint_dir=out/"checkpoints")
     s.save_pretrained(out/"student"); t.tokenizer.save_pretrained(out/"student")
     (out/"history.jsonl").write_text("".join(json.dumps(h) + "\n" for h in history))
     log(f"distilled {steps} steps on {len(examples)} examples: KD term {history[0]['kd']:.3f} → "

@@ -60,7 +60,8 @@ def _demo_seeds(seed_set:str, quick:bool, n_held:int, seed:int) -> list:
         raise ValueError(f"seed set {seed_set!r} has {len(seeds)} items: too few for {n_held} held out")
     return seeds
 
-def _demo_records(teacher, seeds:list, n_held:int, store, max_new_tokens:int, log:Callable) -> tuple:
+def _demo_records(teacher, seeds:list, n_held:int, store, max_new_tokens:int,
+                  log:Callable) -> tuple:
     "(held-out, training) records the teacher labelled into `store` (resumable), and the labelling counts."
     stats = label_seeds(teacher, seeds, store, max_new_tokens=max_new_tokens)
     if empty := stats["dropped_empty"]: log(f"      dropped {len(empty)} empty answers: {empty}")
@@ -111,7 +112,8 @@ def run_demo(out:str="demo_out", # folder: labels_<N>tok.jsonl, report.json, rep
     seeds, labels = _demo_seeds(seed_set, quick, n_held, seed), out/f"labels_{max_new_tokens}tok.jsonl"
     log(f"[1/4] teacher labels {len(seeds)} seed instructions → {labels}")
     teacher = _white_box(teacher)  # a quick run's short answers are kept apart, in their own file:
-    held, train, stats = _demo_records(teacher, seeds, n_held, JsonlStore(labels), max_new_tokens, log)
+    held, train, stats = _demo_records(teacher, seeds, n_held, JsonlStore(labels),
+                                       max_new_tokens, log)
     held_ex, train_ex = (tokenize_chat(r, teacher.tokenizer, max_len=256) for r in (held, train))
     n_layers = teacher.model.config.num_hidden_layers
     keep = keep if keep is not None else max(1, n_layers * 8 // 15)  # 16 of SmolLM2's 30
@@ -131,11 +133,14 @@ def run_demo(out:str="demo_out", # folder: labels_<N>tok.jsonl, report.json, rep
                   "step runs, not what distillation achieves; run without --quick for that")
     fig = outcome.plot({"loss": "total", "ce": "CE on teacher answers", "kd": "divergence · T²"})
     fig.savefig(out/"report.png", dpi=110); plt.close(fig)
-    rep = {"config": {"quick": quick, "seed_set": seed_set, "keep": keep, "teacher_layers": n_layers,
+    rep = {"config": {"quick": quick, "seed_set": seed_set, "keep": keep,
+                      "teacher_layers": n_layers,
                       "steps": steps, "batch_size": batch_size, "lr": lr, "alpha_ce": alpha_ce,
-                      "temperature": temperature, "divergence": divergence, "train_records": len(train),
+                      "temperature": temperature, "divergence": divergence,
+                      "train_records": len(train),
                       "held_out_records": len(held), "max_new_tokens": max_new_tokens},
-           "labelling": stats, "teacher": _from_report(evaluation["teacher"]), "student_before": before,
+           "labelling": stats, "teacher": _from_report(evaluation["teacher"]),
+           "student_before": before,
            "student_after": _from_report(evaluation["student"]), "evaluation": evaluation.to_dict(),
            "history": history, "seconds": time.time() - t0}
     (out/"report.json").write_text(json.dumps(rep, indent=2))

@@ -13,8 +13,10 @@ __all__ = ['CHAPTERS', 'CODE_LINK', 'WIDGET_NOTE', 'WIDGET_MANAGER', 'MATHJAX', 
            'localise_links', 'build_site']
 
 # %% ../nbs/08_cli/03_docs.ipynb #e48b8118
-CHAPTERS = {"00_core": "Core", "01_elicit": "3.1 Eliciting knowledge", "02_distill": "3.2 Distillation algorithms",
-            "03_skills": "4 Skill distillation", "04_verticals": "5 Vertical domains", "05_classic": "Classic KD",
+CHAPTERS = {"00_core": "Core", "01_elicit": "3.1 Eliciting knowledge",
+            "02_distill": "3.2 Distillation algorithms",
+            "03_skills": "4 Skill distillation", "04_verticals": "5 Vertical domains",
+            "05_classic": "Classic KD",
             "06_inspect": "Inspect", "07_evaluate": "Evaluate", "08_cli": "Command line"}
 
 def _frontmatter(src:str) -> dict:
@@ -56,7 +58,8 @@ def site_notebook(nb:dict) -> dict:
         if c["cell_type"] == "code":
             c = {**c, "outputs": [_strip_pandoc_attrs(o) for o in c.get("outputs", [])]}
             directives = [l for l in src.splitlines() if l.startswith("#|")]
-            c = {**c, "source": "\n".join(l for l in src.splitlines() if not l.startswith("#|")).strip()}
+            c = {**c,
+                 "source": "\n".join(l for l in src.splitlines() if not l.startswith("#|")).strip()}
             if any(re.match(r"#\|\s*echo:\s*false", d) for d in directives):
                 c["metadata"] = {**c.get("metadata", {}), "tags": ["remove_input"]}
         cells.append(c)
@@ -82,7 +85,8 @@ def quarto_sidebar(nav_items:list) -> str:
     for item in nav_items:
         (title, target), = item.items()
         contents.append(target if isinstance(target, str) else {"section": title, "contents": [p for d in target for p in d.values()]})
-    return yaml.safe_dump({"website": {"sidebar": {"contents": contents}}}, sort_keys=False, allow_unicode=True)
+    return yaml.safe_dump({"website": {"sidebar": {"contents": contents}}}, sort_keys=False,
+                          allow_unicode=True)
 
 # %% ../nbs/08_cli/03_docs.ipynb #8f1b4d20
 def _repo_root() -> Path:
@@ -136,9 +140,12 @@ def _mkdocs_config(src:Path, site:Path, title:str) -> dict:
     return {"site_name": title, "docs_dir": str(src), "site_dir": str(site),
             "use_directory_urls": False,  # page.html, not page/: site/index.html opens from disk too
             "theme": {"name": "material", "font": False, "features": ["navigation.sections", "navigation.expand"]},
-            "markdown_extensions": ["tables", "admonition", "pymdownx.arithmatex"], "extra_css": ["site.css"],
+            "markdown_extensions": ["tables", "admonition", "pymdownx.arithmatex"],
+            "extra_css": ["site.css"],
             "extra_javascript": ["assets/js/mathjax-config.js", "assets/js/tex-svg.js"],
-            "plugins": ["search", {"mkdocs-jupyter": {"include_source": False, "execute": False, "ignore_h1_titles": False,
+            "plugins": ["search",
+                        {"mkdocs-jupyter": {"include_source": False, "execute": False,
+                                            "ignore_h1_titles": False,
                                                        "remove_tag_config": {"remove_input_tags": ["remove_input"]}}}],
             "nav": nav(src)}
 
@@ -202,8 +209,10 @@ def build_site(out:str|Path="site") -> Path:
     _site_assets(src)
     (get_config().nbs_path/"sidebar.yml").write_text(quarto_sidebar(nav(src)))
     cfg = root/"_site_src.mkdocs.yml"
-    cfg.write_text(yaml.safe_dump(_mkdocs_config(src, site, get_config().title), sort_keys=False, allow_unicode=True))
-    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--quiet", "-f", str(cfg)], check=True, cwd=root)
+    cfg.write_text(yaml.safe_dump(_mkdocs_config(src, site, get_config().title), sort_keys=False,
+                                  allow_unicode=True))
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--quiet", "-f", str(cfg)],
+                   check=True, cwd=root)
     localise_widgets(site)
     cfg_ = get_config()
     localise_links(site, src, cfg_.doc_host + cfg_.doc_baseurl)

@@ -47,8 +47,10 @@ class Outcome:
         import pandas as pd
         beat = self.beat_start()
         return pd.DataFrame({"teacher": [self.teacher.get(m, float("nan")) for m in self.before],
-                             "student before": list(self.before.values()), "student after": [self.after[m] for m in self.before],
-                             "beat its start": ["yes" if beat[m] else "no" for m in self.before]}, index=list(self.before)).round(3)
+                             "student before": list(self.before.values()),
+                             "student after": [self.after[m] for m in self.before],
+                             "beat its start": ["yes" if beat[m] else "no" for m in self.before]},
+                             index=list(self.before)).round(3)
 
     def plot(self, loss_key:str|dict="loss"): # a history key, or {key: label} for several curves
         "The training loss, and each metric for teacher / before / after."
@@ -61,7 +63,8 @@ class Outcome:
         for ax in axes[len(metrics) + 1:]: ax.axis("off")
         steps = [h.get("step", i + 1) for i, h in enumerate(self.history)]
         curves = loss_key if isinstance(loss_key, dict) else {loss_key: None}
-        for k, label in curves.items(): axes[0].plot(steps, [h[k] for h in self.history], label=label)
+        for k, label in curves.items(): axes[0].plot(steps, [h[k] for h in self.history],
+                                                     label=label)
         if len(curves) > 1: axes[0].legend(fontsize=7)
         axes[0].set_title("training loss", fontsize=9); axes[0].set_xlabel("step")
         for ax, m in zip(axes[1:], metrics):
@@ -82,7 +85,8 @@ def before_after(student, # the model to distill into (changed in place by `trai
     history = train(student)
     after = score(student)
     if set(after) != set(before): raise ValueError(f"score returned other metrics after training: {sorted(before)} vs {sorted(after)}")
-    return Outcome(before, after, score(teacher_model) if teacher_model is not None else {}, list(history or []))
+    return Outcome(before, after, score(teacher_model) if teacher_model is not None else {},
+                   list(history or []))
 
 # %% ../nbs/03_skills/00_recipes.ipynb #53d18227
 import torch
@@ -95,21 +99,25 @@ def option_ids(tokenizer, options:list[str]) -> list[int]:
     return first
 
 # %% ../nbs/03_skills/00_recipes.ipynb #d6f6aa98
-def option_logits(model, tokenizer, prompts:list, options:list[str], system:str|None=None) -> torch.Tensor:
+def option_logits(model, tokenizer, prompts:list, options:list[str],
+                  system:str|None=None) -> torch.Tensor:
     "(N, K) next-token logits of each option's first token where the assistant's reply to each prompt begins."
     from distill_nb.core.teachers import as_messages
     if not prompts: raise ValueError("no prompts")
     ids = option_ids(tokenizer, options)
-    chats = [tokenizer.apply_chat_template(as_messages(p, system), tokenize=False, add_generation_prompt=True) for p in prompts]
+    chats = [tokenizer.apply_chat_template(as_messages(p, system), tokenize=False,
+                                           add_generation_prompt=True) for p in prompts]
     from distill_nb.core.models import model_device
-    enc = tokenizer(chats, return_tensors="pt", padding=True, add_special_tokens=False).to(model_device(model))
+    enc = tokenizer(chats, return_tensors="pt", padding=True,
+                    add_special_tokens=False).to(model_device(model))
     logits = model(input_ids=enc["input_ids"], attention_mask=enc["attention_mask"]).logits
     last = enc["attention_mask"].sum(1) - 1 if tokenizer.padding_side == "right" else torch.full((len(chats),), logits.shape[1] - 1)
     return logits[torch.arange(len(chats), device=logits.device), last.to(logits.device)][:, ids].float()
 
 # %% ../nbs/03_skills/00_recipes.ipynb #3dc5d021
 @torch.no_grad()
-def option_logprobs(model, tokenizer, prompts:list, options:list[str], batch_size:int=8, system:str|None=None) -> torch.Tensor:
+def option_logprobs(model, tokenizer, prompts:list, options:list[str], batch_size:int=8,
+                    system:str|None=None) -> torch.Tensor:
     "(N, K) log-probabilities of the options, renormalised over them: a white-box model's soft choice."
     was = model.training; model.eval()
     out = torch.cat([torch.log_softmax(option_logits(model, tokenizer, prompts[i:i+batch_size], options, system), -1)
@@ -118,8 +126,10 @@ def option_logprobs(model, tokenizer, prompts:list, options:list[str], batch_siz
     return out
 
 # %% ../nbs/03_skills/00_recipes.ipynb #f17943eb
-def fit_options(student, tokenizer, prompts:list, options:list[str], teacher_logprobs:torch.Tensor, # (N, K) soft labels
-                steps:int=30, batch_size:int=8, lr:float=1e-4, temperature:float=1.0, seed:int=0, progress:bool=True) -> list[dict]:
+def fit_options(student, tokenizer, prompts:list, options:list[str],
+                teacher_logprobs:torch.Tensor, # (N, K) soft labels
+                steps:int=30, batch_size:int=8, lr:float=1e-4, temperature:float=1.0, seed:int=0,
+                progress:bool=True) -> list[dict]:
     "Train the student's choice among `options` to match the teacher's soft labels (KL, `soft_target_loss`)."
     from distill_nb.classic.soft_targets import soft_target_loss
     from distill_nb.core.train import train
@@ -130,11 +140,14 @@ def fit_options(student, tokenizer, prompts:list, options:list[str], teacher_log
         "A random batch of prompts: the student's choice among the options against the teacher's soft labels."
         idx = torch.randperm(len(prompts), generator=g)[:batch_size].tolist()
         z = option_logits(model, tokenizer, [prompts[i] for i in idx], options)
-        return {"loss": soft_target_loss(z, teacher_logprobs[idx].to(z.device), temperature=temperature)}
-    return train(student, loss_fn, steps, lr=lr, weight_decay=0.01, desc="fitting soft labels", progress=progress)
+        return {"loss": soft_target_loss(z, teacher_logprobs[idx].to(z.device),
+                                         temperature=temperature)}
+    return train(student, loss_fn, steps, lr=lr, weight_decay=0.01, desc="fitting soft labels",
+                 progress=progress)
 
 # %% ../nbs/03_skills/00_recipes.ipynb #5ab75e27
-def soft_labels(teacher, prompts:list, options:list[str], # e.g. ["yes", "no"]: told apart by their first token
+def soft_labels(teacher, prompts:list,
+                options:list[str], # e.g. ["yes", "no"]: told apart by their first token
                 k:int=20, system:str|None=None) -> torch.Tensor:
     "(N, K) log-probabilities of the options from any teacher's next-token top-k (`next_topk`), renormalised."
     from distill_nb.core.teachers import teacher_name
@@ -145,7 +158,8 @@ def soft_labels(teacher, prompts:list, options:list[str], # e.g. ["yes", "no"]: 
     lp = torch.full((len(prompts), len(ids)), float("nan"))
     for j, i in enumerate(ids):
         hit = (top.indices == i) & torch.isfinite(top.logprobs)
-        lp[:, j] = torch.where(hit.any(-1), torch.where(hit, top.logprobs, 0.0).sum(-1), torch.tensor(float("nan")))
+        lp[:, j] = torch.where(hit.any(-1), torch.where(hit, top.logprobs, 0.0).sum(-1),
+                               torch.tensor(float("nan")))
     if (bad := torch.isnan(lp).nonzero()).numel():
         p, o = bad[0].tolist()
         raise ValueError(f"option {options[o]!r} is not among the teacher's top {k} tokens for prompt {p} "

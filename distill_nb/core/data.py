@@ -105,7 +105,8 @@ class JsonlStore:
             if not isinstance(r, Record): raise TypeError(f"JsonlStore stores Record objects, got {type(r).__name__}")
             if r.id in seen: raise ValueError(f"id {r.id!r} appears twice in one add")
             seen.add(r.id)
-            try: lines.append((r, json.dumps(r.to_dict(), ensure_ascii=False, allow_nan=False) + "\n"))
+            try: lines.append((r,
+                               json.dumps(r.to_dict(), ensure_ascii=False, allow_nan=False) + "\n"))
             except ValueError: raise ValueError(f"record {r.id!r} holds a NaN or infinite number, which JSON cannot store") from None
             except TypeError as e: raise TypeError(f"record {r.id!r} holds a value JSON cannot store: {e}") from None
         with self._locked() as f:  # another process may have added some of these ids meanwhile
@@ -267,7 +268,8 @@ def template_ids(tokenizer, msgs:list[dict], **kw) -> list[int]:
     return list(out["input_ids"] if hasattr(out, "keys") else out)
 
 # %% ../../nbs/00_core/01_data.ipynb #22ad0343
-def tokenize_chat(records:Iterable[Record], tokenizer, max_len:int=256, system:str|None=None) -> list[dict]:
+def tokenize_chat(records:Iterable[Record], tokenizer, max_len:int=256,
+                  system:str|None=None) -> list[dict]:
     "Token ids of each record's chat, with `labels` = -100 on every token but the response's."
     examples = []
     for r in records:
@@ -278,7 +280,8 @@ def tokenize_chat(records:Iterable[Record], tokenizer, max_len:int=256, system:s
         if full[:len(prompt)] != prompt: raise ValueError("the chat template renders the prompt differently inside the full chat")
         if len(prompt) >= max_len: raise ValueError(f"record {r.id!r}: its prompt alone has {len(prompt)} tokens, max_len is {max_len}")
         full = full[:max_len]
-        examples.append({"id": r.id, "input_ids": full, "labels": [-100]*len(prompt) + full[len(prompt):]})
+        examples.append({"id": r.id, "input_ids": full,
+                         "labels": [-100]*len(prompt) + full[len(prompt):]})
     return examples
 
 # %% ../../nbs/00_core/01_data.ipynb #6c6d4a38

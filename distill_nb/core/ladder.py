@@ -143,7 +143,8 @@ def fake_rung(folder:str|Path, data:bytes=b"distill", n:int=3, name:str="fake-te
         with zipfile.ZipFile(folder/f"{mod}-{version}-py3-none-any.whl", "w") as z:
             z.writestr(f"{mod}/__init__.py", "")
             z.writestr(f"{mod}/data/part{i:02d}.bin", data[cuts[i]:cuts[i + 1]])
-            z.writestr(f"{info}/METADATA", f"Metadata-Version: 2.1\nName: {pkg}\nVersion: {version}\n")
+            z.writestr(f"{info}/METADATA",
+                       f"Metadata-Version: 2.1\nName: {pkg}\nVersion: {version}\n")
             z.writestr(f"{info}/WHEEL", "Wheel-Version: 1.0\nGenerator: distill_nb\n"
                                         "Root-Is-Purelib: true\nTag: py3-none-any\n")
             z.writestr(f"{info}/RECORD", "")

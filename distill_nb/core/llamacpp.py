@@ -38,7 +38,8 @@ def gguf_tokenizer(gguf_path:str|Path):
 class LlamaCppTeacher:
     "A white-box teacher on llama.cpp: the GGUF file runs as shipped (quantised), fast one prompt at a time on a CPU."
     white_box = True
-    def __init__(self, gguf_path:str|Path, tokenizer=None, # default: the tokenizer inside the GGUF file
+    def __init__(self, gguf_path:str|Path,
+                 tokenizer=None, # default: the tokenizer inside the GGUF file
                  n_ctx:int=1024, # longest prompt + answer, in tokens
                  n_threads:int|None=None, # default: the CPU cores (at most 8)
                  seed:int=0):
@@ -48,7 +49,8 @@ class LlamaCppTeacher:
         llama_cpp = _llama_cpp()
         self.path, self.n_ctx, self.seed = gguf_path, n_ctx, seed
         self.n_threads = n_threads or min(os.cpu_count() or 1, 8)
-        self.llm = llama_cpp.Llama(str(gguf_path), n_ctx=n_ctx, n_threads=self.n_threads, logits_all=True,
+        self.llm = llama_cpp.Llama(str(gguf_path), n_ctx=n_ctx, n_threads=self.n_threads,
+                                   logits_all=True,
                                    seed=seed, verbose=False)
         weakref.finalize(self, self.llm.close)  # free it before the interpreter shuts down (llama-cpp-python needs that)
         self.tokenizer = prepare_tokenizer(tokenizer if tokenizer is not None else gguf_tokenizer(gguf_path))
@@ -71,10 +73,12 @@ class LlamaCppTeacher:
         from tqdm.auto import tqdm
         check_generation(temperature, max_new_tokens, top_p)
         eos, out = self.tokenizer.eos_token_id, []
-        for p in tqdm(check_prompts(prompts), desc="teacher generating (llama.cpp)", disable=not progress):
+        for p in tqdm(check_prompts(prompts), desc="teacher generating (llama.cpp)",
+                      disable=not progress):
             ids, new = chat_ids(self.tokenizer, p, system), []
             self._fits(len(ids) + max_new_tokens)
-            for t in self.llm.generate(ids, temp=temperature, top_p=top_p, top_k=0, min_p=0.0, repeat_penalty=1.0, reset=True):
+            for t in self.llm.generate(ids, temp=temperature, top_p=top_p, top_k=0, min_p=0.0,
+                                       repeat_penalty=1.0, reset=True):
                 if t == eos or t == self.llm.token_eos(): break
                 new.append(t)
                 if len(new) >= max_new_tokens: break
@@ -114,7 +118,8 @@ def _free_port() -> int:
 
 class LlamaCppServer:
     "llama.cpp's OpenAI-compatible server (`python -m llama_cpp.server`) on 127.0.0.1 around a GGUF file."
-    def __init__(self, gguf_path:str|Path, model_name:str|None=None, n_ctx:int=2048, n_threads:int|None=None,
+    def __init__(self, gguf_path:str|Path, model_name:str|None=None, n_ctx:int=2048,
+                 n_threads:int|None=None,
                  port:int|None=None, start_timeout:float=120.0):
         self.path = Path(gguf_path)
         if not self.path.is_file(): raise FileNotFoundError(f"GGUF file not found: {self.path}")
@@ -132,7 +137,8 @@ class LlamaCppServer:
         self.port = self.port or _free_port()
         self.url = f"http://127.0.0.1:{self.port}/v1"
         self.log = Path(tempfile.mkdtemp())/"llama_cpp_server.log"
-        cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(self.path), "--model_alias", self.model_name,
+        cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(self.path), "--model_alias",
+               self.model_name,
                "--host", "127.0.0.1", "--port", str(self.port), "--n_ctx", str(self.n_ctx),
                "--n_threads", str(self.n_threads), "--logits_all", "True"]
         self._logf = open(self.log, "w")

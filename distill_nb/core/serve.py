@@ -27,7 +27,8 @@ class ChatServer:
                   trickle:float=0.0, # seconds between bytes of the answer
                   hang:float=0.0): # seconds to wait before answering
         "Make the next `n` chat requests fail: HTTP `status`, a raw `body`, or a slow answer (fault injection)."
-        with self._lock: self._failures += [dict(status=status, body=body, trickle=trickle, hang=hang)]*n
+        with self._lock: self._failures += [dict(status=status, body=body, trickle=trickle,
+                                                 hang=hang)]*n
 
     def _next_failure(self):
         with self._lock:
@@ -41,13 +42,17 @@ class ChatServer:
         lp = None
         if body.get("logprobs"):  # the answer's tokens, each with its log-prob and the top ones (chat format)
             k = int(body.get("top_logprobs") or 0)
-            sc = self.teacher.score([body["messages"]], [text or self.teacher.tokenizer.eos_token], k=k)[0]
+            sc = self.teacher.score([body["messages"]],
+                                    [text or self.teacher.tokenizer.eos_token], k=k)[0]
             names = self._names()
             top = lambda t: [{"token": names[j], "logprob": w, "bytes": None} for j, w in
-                             zip(sc.topk.indices[t].tolist(), sc.topk.logprobs[t].tolist())] if k else []
-            lp = {"content": [{"token": names[i], "logprob": v, "bytes": None, "top_logprobs": top(t)}
+                             zip(sc.topk.indices[t].tolist(),
+                                 sc.topk.logprobs[t].tolist())] if k else []
+            lp = {"content": [{"token": names[i], "logprob": v, "bytes": None,
+                               "top_logprobs": top(t)}
                               for t, (i, v) in enumerate(zip(sc.ids, sc.logprobs))]}
-        return {"id": f"chatcmpl-{self.requests}", "object": "chat.completion", "created": int(time.time()),
+        return {"id": f"chatcmpl-{self.requests}", "object": "chat.completion",
+                "created": int(time.time()),
                 "model": self.model_name,
                 "choices": [{"index": 0, "finish_reason": "stop", "logprobs": lp,
                              "message": {"role": "assistant", "content": text}}],
@@ -89,10 +94,13 @@ class ChatServer:
         k = body.get("logprobs")
         lp = self._logprob_entries(ids, 0 if body.get("echo") else n, int(k)) if k is not None else None
         text = tok.decode(ids[n:], skip_special_tokens=True)
-        return {"id": f"cmpl-{self.requests}", "object": "text_completion", "created": int(time.time()),
-                "model": self.model_name, "choices": [{"index": 0, "finish_reason": "stop", "logprobs": lp,
+        return {"id": f"cmpl-{self.requests}", "object": "text_completion",
+                "created": int(time.time()),
+                "model": self.model_name,
+                "choices": [{"index": 0, "finish_reason": "stop", "logprobs": lp,
                                                        "text": (tok.decode(ids[:n]) if body.get("echo") else "") + text}],
-                "usage": {"prompt_tokens": n, "completion_tokens": len(ids) - n, "total_tokens": len(ids)}}
+                "usage": {"prompt_tokens": n, "completion_tokens": len(ids) - n,
+                          "total_tokens": len(ids)}}
 
     def _handler(self):
         server = self
@@ -104,7 +112,9 @@ class ChatServer:
                 self.send_header("Content-Length", str(len(data))); self.end_headers(); self.wfile.write(data)
             def do_GET(self):
                 if self.path.rstrip("/") == "/v1/models":
-                    return self._send(200, {"object": "list", "data": [{"id": server.model_name, "object": "model"}]})
+                    return self._send(200,
+                                      {"object": "list",
+                                       "data": [{"id": server.model_name, "object": "model"}]})
                 self._send(404, {"error": {"message": f"no route {self.path}"}})
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
@@ -113,7 +123,8 @@ class ChatServer:
                 if (fault := server._next_failure()) is not None:
                     time.sleep(fault["hang"])
                     if fault["body"] is None and not fault["trickle"]:
-                        return self._send(fault["status"], {"error": {"message": f"injected failure {fault['status']}"}})
+                        return self._send(fault["status"],
+                                          {"error": {"message": f"injected failure {fault['status']}"}})
                     answer = server._text_complete if route == "/v1/completions" else server._complete
                     data = (fault["body"] if fault["body"] is not None else json.dumps(answer(json.loads(body)))).encode()
                     self.send_response(fault["status"]); self.send_header("Content-Type", "application/json")
@@ -127,9 +138,11 @@ class ChatServer:
                     try: return self._send(200, server._text_complete(json.loads(body)))
                     except Exception as e: return self._send(400, {"error": {"message": f"{type(e).__name__}: {e}"}})
                 try: req = json.loads(body); assert isinstance(req.get("messages"), list) and req["messages"]
-                except Exception: return self._send(400, {"error": {"message": "body must be JSON with a non-empty 'messages' list"}})
+                except Exception: return self._send(400,
+                                                    {"error": {"message": "body must be JSON with a non-empty 'messages' list"}})
                 try: self._send(200, server._complete(req))
-                except Exception as e: self._send(500, {"error": {"message": f"{type(e).__name__}: {e}"}})
+                except Exception as e: self._send(500,
+                                                  {"error": {"message": f"{type(e).__name__}: {e}"}})
         return Handler
 
     def start(self):

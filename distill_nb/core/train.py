@@ -65,13 +65,15 @@ def _check_resume(saved:dict, config:dict, ckpt:Path):
 def train(model, # the model to train, in place (its trainable parameters)
           loss_fn:Callable, # loss_fn(model, step, micro) -> {"loss": tensor, other terms…} for one micro-batch
           steps:int, lr:float=1e-4, weight_decay:float=0.0,
-          schedule:str="constant", warmup:int=0, # "constant" or "cosine", after `warmup` linear steps
+          schedule:str="constant",
+          warmup:int=0, # "constant" or "cosine", after `warmup` linear steps
           grad_accum:int=1, max_grad_norm:float|None=None,
           precision:str="auto", device="auto", # bf16 on a GPU that has it; see `pick_device`
           state:dict|None=None, # the method's own resumable state, saved and restored with the checkpoint
           on_step:Callable|None=None, # on_step(record) after each step, may add entries (the method's hook)
           callback:Callable|None=None, # callback(record) for the user (a dashboard)
-          checkpoint:str|Path|None=None, save_every:int=50, config:dict|None=None, # a resume must match `config`
+          checkpoint:str|Path|None=None, save_every:int=50,
+          config:dict|None=None, # a resume must match `config`
           desc:str="training", progress:bool=True) -> list[dict]:
     "Train `model` for `steps` optimizer steps of `loss_fn`; returns the history of averaged loss terms."
     from accelerate import Accelerator
@@ -98,7 +100,8 @@ def train(model, # the model to train, in place (its trainable parameters)
         if saved.get("cuda_rng") and torch.cuda.is_available(): torch.cuda.set_rng_state_all(saved["cuda_rng"])
         state.update(saved["state"]); history, start = saved["history"], saved["step"]
     wrapped.train()
-    for step in tqdm(range(start, steps), desc=desc, disable=not progress or not acc.is_main_process, initial=start, total=steps):
+    for step in tqdm(range(start, steps), desc=desc,
+                     disable=not progress or not acc.is_main_process, initial=start, total=steps):
         sums, extra = {}, {}
         for micro in range(grad_accum):
             with (acc.no_sync(wrapped) if micro < grad_accum - 1 else nullcontext()), acc.autocast():
@@ -116,7 +119,8 @@ def train(model, # the model to train, in place (its trainable parameters)
         if callback: callback(rec)
         if ckpt and ((step + 1) % save_every == 0 or step + 1 == steps) and acc.is_main_process:
             ckpt.parent.mkdir(parents=True, exist_ok=True); tmp = ckpt.with_suffix(".tmp")
-            torch.save({"model": unwrap(wrapped).state_dict(), "opt": opt.state_dict(), "sched": sched.state_dict(),
+            torch.save({"model": unwrap(wrapped).state_dict(), "opt": opt.state_dict(),
+                        "sched": sched.state_dict(),
                         "torch_rng": torch.get_rng_state(), "step": step + 1,
                         "cuda_rng": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else [], "history": history, "state": state,
                         "config": config or {}}, tmp)

@@ -27,7 +27,8 @@ def tiny_bpe_tokenizer(vocab_size:int=400):
     tk = Tokenizer(models.BPE())
     tk.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
     tk.decoder = decoders.ByteLevel()
-    trainer = trainers.BpeTrainer(vocab_size=vocab_size, special_tokens=special, show_progress=False,
+    trainer = trainers.BpeTrainer(vocab_size=vocab_size, special_tokens=special,
+                                  show_progress=False,
                                   initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
     texts = [s.instruction for s in load_seed("basics")] * 4
     tk.train_from_iterator(texts + ["The answer is four. It is a blue planet."] * 8, trainer)
@@ -176,6 +177,7 @@ def cross_tokenizer_distill(student, tokenizer, # the student and its tokenizer
         out = model(**{k: v.to(model_device(model)) for k, v in b.items()})
         if not kd_weight: return {"loss": ce_weight * out.loss, "ce": out.loss.detach()}
         terms = gold_loss(out.logits, chunk, overlap, matched_weight)
-        return {**terms, "loss": ce_weight * out.loss + kd_weight * terms["loss"], "ce": out.loss.detach()}
+        return {**terms, "loss": ce_weight * out.loss + kd_weight * terms["loss"],
+                "ce": out.loss.detach()}
     return train(student, loss_fn, steps, lr=lr, callback=callback, desc="cross-tokenizer KD",
                  progress=progress)

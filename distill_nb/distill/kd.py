@@ -42,7 +42,8 @@ def as_divergence(divergence:str|Callable) -> Callable:
     return DIVERGENCES[divergence]
 
 # %% ../../nbs/02_distill/03_kd.ipynb #37376145
-def kd_loss(student_logits, teacher_logits, labels, alpha_ce:float=0.5, temperature:float=1.0, divergence:str|Callable=forward_kl, **params) -> dict:
+def kd_loss(student_logits, teacher_logits, labels, alpha_ce:float=0.5, temperature:float=1.0,
+            divergence:str|Callable=forward_kl, **params) -> dict:
     "The mixed loss and its terms for one batch; logits (B, T, V) or a `TopK` teacher, labels (B, T) with -100 on ignored tokens."
     if not 0 <= alpha_ce <= 1: raise ValueError(f"alpha_ce must be in [0, 1], got {alpha_ce}")
     divergence = as_divergence(divergence)
@@ -72,7 +73,9 @@ def cache_topk(teacher, # white-box (every position), or served with log-probs (
         top = TopK.from_logits(teacher.logits(b), k)
         for j, e in enumerate(chunk):
             n = len(e["input_ids"])
-            out.append({**e, "topk_indices": top.indices[j, :n].tolist(), "topk_logprobs": top.logprobs[j, :n].tolist(), "topk_tail": top.tail[j, :n].tolist()})
+            out.append({**e, "topk_indices": top.indices[j, :n].tolist(),
+                        "topk_logprobs": top.logprobs[j, :n].tolist(),
+                        "topk_tail": top.tail[j, :n].tolist()})
     return out
 
 def _cache_scored(teacher, examples:list[dict], k:int) -> list[dict]:
@@ -146,7 +149,8 @@ def merge_topk(caches:list[list[dict]], # `cache_topk` of the same examples by s
         dense = torch.zeros(ids.shape[0], int(ids.max()) + 1, dtype=torch.float64).scatter_add_(1, ids, p)
         top = dense.topk(min(k, dense.shape[1]), -1)
         lp = torch.where(top.values > 0, top.values.log(), torch.full_like(top.values, -math.inf))
-        out.append({**es[0], "topk_indices": top.indices.tolist(), "topk_logprobs": lp.float().tolist(),
+        out.append({**es[0], "topk_indices": top.indices.tolist(),
+                    "topk_logprobs": lp.float().tolist(),
                     "topk_tail": (1 - top.values.sum(-1)).clamp(min=0).float().tolist()})
     return out
 
@@ -160,13 +164,16 @@ def sample_continuations(student, prompts:list[list[int]], # token ids
     ids = torch.tensor([[pad_id]*(n - len(p)) + p for p in prompts], device=d)  # left padding for generation
     attn = torch.tensor([[0]*(n - len(p)) + [1]*len(p) for p in prompts], device=d)
     was = student.training; student.eval()
-    out = unwrap(student).generate(input_ids=ids, attention_mask=attn, do_sample=True, temperature=temperature, top_p=1.0,
-                                   max_new_tokens=max_new_tokens, pad_token_id=pad_id, eos_token_id=eos_id, **gen)
+    out = unwrap(student).generate(input_ids=ids, attention_mask=attn, do_sample=True,
+                                   temperature=temperature, top_p=1.0,
+                                   max_new_tokens=max_new_tokens, pad_token_id=pad_id,
+                                   eos_token_id=eos_id, **gen)
     student.train(was)
     return [(g[:g.index(eos_id) + 1] if eos_id in g else g) or [eos_id] for g in out[:, n:].tolist()]
 
 # %% ../../nbs/02_distill/03_kd.ipynb #eb8274fe
-def student_samples(student, examples:list[dict], pad_id:int, eos_id:int, max_new_tokens:int=64, temperature:float=1.0) -> list[dict]:
+def student_samples(student, examples:list[dict], pad_id:int, eos_id:int, max_new_tokens:int=64,
+                    temperature:float=1.0) -> list[dict]:
     "New examples: each prompt of `examples` continued by the student's own sample, labels on the sample."
     prompts = [e["input_ids"][:response_start(e)] for e in examples]
     samples = sample_continuations(student, prompts, pad_id, eos_id, max_new_tokens, temperature)
@@ -325,7 +332,8 @@ def distill(student, # a trainable causal LM
         chunk, on_policy = batches(model)
         batch = to_device(pad_batch(chunk, pad_id), model_device(model))
         t_logits = _batch_topk(chunk, batch["input_ids"].shape[1]) if offline else teacher.logits(batch)
-        s_logits = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits
+        s_logits = model(input_ids=batch["input_ids"],
+                         attention_mask=batch["attention_mask"]).logits
         terms = kd_loss(s_logits, t_logits.to(s_logits.device), batch["labels"], alpha_ce,
                         temperature, divergence, **params)
         return {"on_policy": on_policy, "on_policy_fraction": state["on_policy_fraction"], **terms}

@@ -17,14 +17,17 @@ from .divergences import check_temperature
 __all__ = ['sample_completions', 'token_logprobs', 'on_policy_distill']
 
 # %% ../../nbs/02_distill/06_on_policy.ipynb #f8d155a0
-def sample_completions(student, tokenizer, prompts:list, max_new_tokens:int=32, temperature:float=1.0) -> tuple[list, list]:
+def sample_completions(student, tokenizer, prompts:list, max_new_tokens:int=32,
+                       temperature:float=1.0) -> tuple[list, list]:
     "(prompt ids, completion ids) of one sample of the student per prompt, from its full distribution (no top-k)."
     ids = [chat_ids(tokenizer, p) for p in check_prompts(prompts)]
-    return ids, sample_continuations(student, ids, tokenizer.pad_token_id, tokenizer.eos_token_id, max_new_tokens,
+    return ids, sample_continuations(student, ids, tokenizer.pad_token_id, tokenizer.eos_token_id,
+                                     max_new_tokens,
                                      temperature, top_k=0)
 
 # %% ../../nbs/02_distill/06_on_policy.ipynb #4d0bf3fe
-def token_logprobs(model, prompt_ids:list, completion_ids:list) -> tuple[torch.Tensor, torch.Tensor]:
+def token_logprobs(model, prompt_ids:list,
+                   completion_ids:list) -> tuple[torch.Tensor, torch.Tensor]:
     "(B, n) log q of each completion token under `model` (with gradients) and the (B, n) mask of real tokens."
     seqs = [p + c for p, c in zip(prompt_ids, completion_ids)]
     b = pad_batch([{"input_ids": s, "labels": s} for s in seqs], 0)
@@ -38,9 +41,12 @@ def token_logprobs(model, prompt_ids:list, completion_ids:list) -> tuple[torch.T
     return z.gather(-1, tgt[..., None]).squeeze(-1) - torch.logsumexp(z, -1), mask
 
 # %% ../../nbs/02_distill/06_on_policy.ipynb #a14ebb58
-def on_policy_distill(student, tokenizer, teacher, # any teacher with `score` (in process, llama.cpp, or served)
-                      prompts:list, steps:int=50, batch_size:int=4, lr:float=1e-4, max_new_tokens:int=32,
-                      temperature:float=1.0, seed:int=0, callback=None, progress:bool=True) -> list[dict]:
+def on_policy_distill(student,
+                      tokenizer, teacher, # any teacher with `score` (in process, llama.cpp, or served)
+                      prompts:list, steps:int=50, batch_size:int=4, lr:float=1e-4,
+                      max_new_tokens:int=32,
+                      temperature:float=1.0, seed:int=0, callback=None,
+                      progress:bool=True) -> list[dict]:
     "The student samples, the teacher scores the sampled tokens, and log p − log q is each token's reward."
     if not hasattr(teacher, "score"): raise TypeError(f"{teacher_name(teacher)} cannot score a given text: on-policy "
                                                       "distillation needs the teacher's log-probs of the student's tokens")
@@ -51,7 +57,8 @@ def on_policy_distill(student, tokenizer, teacher, # any teacher with `score` (i
     rng = random.Random(seed)
     def loss_fn(model, step, micro):
         "One batch of the student's own samples, each token pushed up or down by how much more the teacher likes it."
-        pids, cids = sample_completions(model, tokenizer, rng.sample(prompts, min(batch_size, len(prompts))),
+        pids, cids = sample_completions(model, tokenizer,
+                                        rng.sample(prompts, min(batch_size, len(prompts))),
                                         max_new_tokens, temperature)
         scored = teacher.score(pids, cids)
         log_q, real = token_logprobs(model, pids, cids)
@@ -61,7 +68,9 @@ def on_policy_distill(student, tokenizer, teacher, # any teacher with `score` (i
         mask = real & torch.tensor([[j < s.scored for j in range(n)] for s in scored], device=d)
         reward = (log_p - log_q.detach())                 # −(log q − log p): the per-token reverse-KL reward
         loss = -(reward * log_q)[mask].sum() / mask.sum().clamp(min=1)  # REINFORCE: E_q[(log q − log p) ∇ log q]
-        return {"loss": loss, "reverse_kl": -reward[mask].mean() if mask.any() else torch.tensor(0.0),
+        return {"loss": loss,
+                "reverse_kl": -reward[mask].mean() if mask.any() else torch.tensor(0.0),
                 "scored": mask.sum() / real.sum(), "length": real.sum(1).float().mean()}
     torch.manual_seed(seed)
-    return train(student, loss_fn, steps, lr=lr, desc="on-policy distillation", callback=callback, progress=progress)
+    return train(student, loss_fn, steps, lr=lr, desc="on-policy distillation", callback=callback,
+                 progress=progress)

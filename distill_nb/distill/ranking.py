@@ -15,10 +15,13 @@ from ..core.train import train
 __all__ = ['dpo_loss', 'rrhf_loss', 'pro_loss', 'rank_train']
 
 # %% ../../nbs/02_distill/05_ranking.ipynb #dd68db71
-def dpo_loss(chosen:torch.Tensor, rejected:torch.Tensor, # (B,) policy log π_θ(y_w|x), log π_θ(y_l|x)
-             ref_chosen:torch.Tensor, ref_rejected:torch.Tensor, # (B,) the same under the frozen reference
+def dpo_loss(chosen:torch.Tensor,
+             rejected:torch.Tensor, # (B,) policy log π_θ(y_w|x), log π_θ(y_l|x)
+             ref_chosen:torch.Tensor,
+             ref_rejected:torch.Tensor, # (B,) the same under the frozen reference
              beta:float=0.1,
-             sft_weight:float=0.0, chosen_tokens:torch.Tensor|None=None) -> torch.Tensor: # RPO: (B,) tokens per chosen
+             sft_weight:float=0.0,
+             chosen_tokens:torch.Tensor|None=None) -> torch.Tensor: # RPO: (B,) tokens per chosen
     "DPO: -log σ(β·(chosen margin − rejected margin)) over pairs, + w·NLL per token of the chosen answers (RPO)."
     if not (isinstance(beta, (int, float)) and math.isfinite(beta) and beta > 0): raise ValueError(f"beta must be > 0, got {beta}")
     loss = -F.logsigmoid(beta * ((chosen - ref_chosen) - (rejected - ref_rejected))).mean()
@@ -49,7 +52,8 @@ def pro_loss(logps:torch.Tensor, # (B, n) log π_θ of candidates sorted best fi
     "PRO: each candidate must beat all those ranked below it, scaled by the reward gaps, + λ·SFT on the best."
     _check_list(logps, scores)
     n = logps.shape[1]
-    if scores is None: scores = torch.arange(n - 1, -1, -1, dtype=logps.dtype, device=logps.device).expand_as(logps)
+    if scores is None: scores = torch.arange(n - 1, -1, -1, dtype=logps.dtype,
+                                             device=logps.device).expand_as(logps)
     if (scores[:, 1:] > scores[:, :-1]).any(): raise ValueError("candidates must be sorted best first (scores descending)")
     total = logps.new_zeros(logps.shape[0])
     for k in range(n - 1):
@@ -68,7 +72,8 @@ def _candidates_batch(prompts, candidates, tokenizer, max_len):
     recs = [Record(id=f"{i}-{j}", instruction=p, output=y) for i, (p, cs) in enumerate(zip(prompts, candidates)) for j, y in enumerate(cs)]
     return pad_batch(tokenize_chat(recs, tokenizer, max_len=max_len), tokenizer.pad_token_id), k
 
-def rank_train(student, tokenizer, prompts:list[str], candidates:list[list[str]], # per prompt, best first
+def rank_train(student, tokenizer, prompts:list[str],
+               candidates:list[list[str]], # per prompt, best first
                loss:str="dpo", steps:int=20, lr:float=1e-4, beta:float=0.1,
                sft_weight:float|None=None, # weight of the NLL of the best candidate; default 1 for RRHF/PRO, 0 for DPO (> 0: RPO)
                scores:list[list[float]]|None=None, # teacher rewards per candidate (PRO's gap scaling); default: ranks
@@ -93,8 +98,12 @@ def rank_train(student, tokenizer, prompts:list[str], candidates:list[list[str]]
         "The whole candidate set is one batch: each step scores every candidate and ranks them."
         lp = sequence_logprobs(model, batch, average=loss != "dpo").view(-1, k)
         sc = None if scores is None else scores.to(lp.device)
-        if loss == "dpo": value = dpo_loss(lp[:, 0], lp[:, 1], ref_lp[:, 0].to(lp.device), ref_lp[:, 1].to(lp.device), beta, sft_weight, n_best.to(lp.device))
+        if loss == "dpo": value = dpo_loss(lp[:, 0], lp[:, 1], ref_lp[:, 0].to(lp.device),
+                                           ref_lp[:, 1].to(lp.device), beta, sft_weight,
+                                           n_best.to(lp.device))
         elif loss == "rrhf": value = rrhf_loss(lp, sc, sft_weight)
         else: value = pro_loss(lp, sc, sft_weight)
-        return {"loss": value, "accuracy": (lp[:, 0] > lp[:, 1:].max(1).values).float().mean().detach()}
-    return train(student, loss_fn, steps, lr=lr, weight_decay=0.01, desc=f"{loss} training", progress=progress)
+        return {"loss": value,
+                "accuracy": (lp[:, 0] > lp[:, 1:].max(1).values).float().mean().detach()}
+    return train(student, loss_fn, steps, lr=lr, weight_decay=0.01, desc=f"{loss} training",
+                 progress=progress)

@@ -21,7 +21,8 @@ def sequence_logprobs(model, batch:dict, average:bool=False) -> torch.Tensor:
     labels = batch["labels"][:, 1:]
     mask = labels != -100
     if not mask.any(dim=1).all(): raise ValueError("every sequence needs at least one labelled token")
-    lp = torch.log_softmax(logits.float(), -1).gather(-1, labels.clamp(min=0).unsqueeze(-1)).squeeze(-1) * mask
+    lp = torch.log_softmax(logits.float(), -1).gather(-1,
+                                                      labels.clamp(min=0).unsqueeze(-1)).squeeze(-1) * mask
     return lp.sum(1) / mask.sum(1) if average else lp.sum(1)
 
 # %% ../../nbs/02_distill/02_sft.ipynb #67373d0a
@@ -29,7 +30,8 @@ class ChatCollator:
     "Pads tokenized chat examples into a batch for `Trainer`."
     def __init__(self, pad_id:int): self.pad_id = pad_id
     def __call__(self, examples:list[dict]) -> dict:
-        return pad_batch([{"input_ids": e["input_ids"], "labels": e["labels"]} for e in examples], self.pad_id)
+        return pad_batch([{"input_ids": e["input_ids"], "labels": e["labels"]} for e in examples],
+                         self.pad_id)
 
 # %% ../../nbs/02_distill/02_sft.ipynb #d9333fa9
 class Finetuned(NamedTuple):
@@ -38,8 +40,10 @@ class Finetuned(NamedTuple):
     history:list[dict]
 
 # %% ../../nbs/02_distill/02_sft.ipynb #2f2118b1
-def sft(student, tokenizer, records:list, # teacher-written `Record`s (instruction → output), or examples already tokenized (`input_ids`, `labels`)
-        steps:int=50, batch_size:int=4, lr:float=1e-4, max_len:int=256, lora:dict|None=None, # e.g. {"r": 8}: train LoRA adapters only
+def sft(student, tokenizer,
+        records:list, # teacher-written `Record`s (instruction → output), or examples already tokenized (`input_ids`, `labels`)
+        steps:int=50, batch_size:int=4, lr:float=1e-4, max_len:int=256,
+        lora:dict|None=None, # e.g. {"r": 8}: train LoRA adapters only
         warmup:int=0, seed:int=0, output_dir:str|None=None, progress:bool=True) -> Finetuned:
     "Fine-tune `student` on teacher outputs with `transformers.Trainer`: the student and its training log."
     from datasets import Dataset
@@ -50,11 +54,15 @@ def sft(student, tokenizer, records:list, # teacher-written `Record`s (instructi
     if lora is not None:
         from distill_nb.core.models import lora as add_lora
         student = add_lora(student, **lora)
-    args = TrainingArguments(output_dir=output_dir or tempfile.mkdtemp(prefix="sft-"), max_steps=steps, per_device_train_batch_size=batch_size,
-                             learning_rate=lr, warmup_steps=warmup, lr_scheduler_type="cosine", logging_steps=1, save_strategy="no",
-                             report_to=[], seed=seed, use_cpu=not torch.cuda.is_available(), disable_tqdm=not progress,
+    args = TrainingArguments(output_dir=output_dir or tempfile.mkdtemp(prefix="sft-"),
+                             max_steps=steps, per_device_train_batch_size=batch_size,
+                             learning_rate=lr, warmup_steps=warmup, lr_scheduler_type="cosine",
+                             logging_steps=1, save_strategy="no",
+                             report_to=[], seed=seed, use_cpu=not torch.cuda.is_available(),
+                             disable_tqdm=not progress,
                              remove_unused_columns=False, dataloader_num_workers=0)
-    trainer = Trainer(model=student, args=args, train_dataset=Dataset.from_list(examples), data_collator=ChatCollator(tokenizer.pad_token_id))
+    trainer = Trainer(model=student, args=args, train_dataset=Dataset.from_list(examples),
+                      data_collator=ChatCollator(tokenizer.pad_token_id))
     if not progress:
         from transformers.trainer_callback import PrinterCallback
         trainer.remove_callback(PrinterCallback)  # no log lines either

@@ -43,7 +43,8 @@ def diversity(texts:list[str]) -> dict:
     sc = rouge_scorer.RougeScorer(["rougeL"])
     pairs = list(itertools.combinations(texts, 2))
     rl = sum(sc.score(a, b)["rougeL"].fmeasure for a, b in pairs) / len(pairs) if pairs else 0.0
-    return {"n": len(texts), "distinct_1": distinct(1), "distinct_2": distinct(2), "mean_pairwise_rouge_l": rl}
+    return {"n": len(texts), "distinct_1": distinct(1), "distinct_2": distinct(2),
+            "mean_pairwise_rouge_l": rl}
 
 # %% ../../nbs/01_elicit/02_curation.ipynb #d1f34051
 def curate(teacher, topics:list[str], n:int, # target number of question-answer records
@@ -55,7 +56,8 @@ def curate(teacher, topics:list[str], n:int, # target number of question-answer 
     torch.manual_seed(seed)                                    # sampled questions repeat on a rerun, so it resumes
     out = Elicited()
     tree = {}
-    for topic, text in zip(topics, teacher.generate([SUBTOPICS.format(k=subtopics, topic=t) for t in topics], max_new_tokens=max_new_tokens)):
+    for topic, text in zip(topics,
+                           teacher.generate([SUBTOPICS.format(k=subtopics, topic=t) for t in topics], max_new_tokens=max_new_tokens)):
         tree[topic] = parse_list(text, subtopics) or [topic]    # no usable list: ask about the topic itself
         if tree[topic] == [topic]: out.dropped["no subtopic list"] += 1
     leaves = [(t, s) for t, subs in tree.items() for s in subs]
@@ -64,14 +66,17 @@ def curate(teacher, topics:list[str], n:int, # target number of question-answer 
     for _ in range(per_leaf + 2):                               # a few extra rounds make up for rejects
         need = n - len(seeds)
         if need <= 0: break
-        texts = teacher.generate([QUESTION.format(topic=t, subtopic=s) for t, s in leaves], max_new_tokens=max_new_tokens, temperature=1.0)
+        texts = teacher.generate([QUESTION.format(topic=t, subtopic=s) for t, s in leaves],
+                                 max_new_tokens=max_new_tokens, temperature=1.0)
         for (t, s), text in zip(leaves, texts):
             q = parse_question(text)
             if not q: out.dropped["not a question"] += 1; continue
             if q.lower() in seen: out.dropped["repeated question"] += 1; continue
-            seen.add(q.lower()); seeds.append(Record(id=record_id("curate", t, s, q), instruction=q, meta={"topic": t, "subtopic": s}))
+            seen.add(q.lower()); seeds.append(Record(id=record_id("curate", t, s, q), instruction=q,
+                                                     meta={"topic": t, "subtopic": s}))
     store = store if store is not None else temp_store("curate")
-    labeled = label(teacher, seeds[:n], store=store, meta={"method": "curate"}, **(label_kwargs or {}))
+    labeled = label(teacher, seeds[:n], store=store,
+                    meta={"method": "curate"}, **(label_kwargs or {}))
     out.dropped.update(labeled.dropped)
     out.records = labeled.records
     out.tree = tree

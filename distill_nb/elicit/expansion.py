@@ -14,12 +14,14 @@ __all__ = ['EXPAND_INSTRUCTION', 'BLOCKED_WORDS', 'parse_instruction', 'invalid_
 # %% ../../nbs/01_elicit/01_expansion.ipynb #0a1d46e3
 EXPAND_INSTRUCTION = ("Here are some example tasks:\n{examples}\n\n"
                       "Write one new task that is different from all of them. Reply with the task only, on one line.")
-BLOCKED_WORDS = ("image", "images", "picture", "photo", "graph", "draw", "video", "audio", "file", "map")
+BLOCKED_WORDS = ("image", "images", "picture", "photo", "graph", "draw", "video", "audio",
+                 "file", "map")
 
 def parse_instruction(text:str) -> str:
     "The first non-empty line of a reply, without numbering, bullets or a 'Task:' prefix."
     for line in text.strip().splitlines():
-        line = re.sub(r"^\s*(?:\d+[.)]|[-*•]|task\s*\d*\s*[:.])\s*", "", line.strip(), flags=re.I).strip().strip('"')
+        line = re.sub(r"^\s*(?:\d+[.)]|[-*•]|task\s*\d*\s*[:.])\s*", "", line.strip(),
+                      flags=re.I).strip().strip('"')
         if line: return line
     return ""
 
@@ -44,7 +46,8 @@ def max_rouge_l(candidate:str, pool:list[str]) -> float:
 # %% ../../nbs/01_elicit/01_expansion.ipynb #65e02ccd
 def expand(teacher, seeds:list, # seed Records (or strings): the starting pool of instructions
            n:int, # how many new instructions to try for
-           num_demos:int=3, rouge_threshold:float=0.7, max_tries:int|None=None, seed:int=0, temperature:float=1.0,
+           num_demos:int=3, rouge_threshold:float=0.7, max_tries:int|None=None, seed:int=0,
+           temperature:float=1.0,
            store:JsonlStore|None=None, # new records go here (resumable)
            label_kwargs:dict|None=None, max_new_tokens:int=48, batch_size:int=8) -> Elicited:
     "D^exp: new instructions from sampled demonstrations, filtered (invalid, ROUGE-L ≥ threshold), then labeled."
@@ -63,7 +66,8 @@ def expand(teacher, seeds:list, # seed Records (or strings): the starting pool o
                 demos = rng.sample(pool, num_demos)
                 prompts.append(EXPAND_INSTRUCTION.format(examples="\n".join(f"{i+1}. {d}" for i, d in enumerate(demos))))
             tries += len(prompts)
-            for text in teacher.generate(prompts, max_new_tokens=max_new_tokens, temperature=temperature):
+            for text in teacher.generate(prompts, max_new_tokens=max_new_tokens,
+                                         temperature=temperature):
                 if len(store) + len(new) >= n: break
                 x = parse_instruction(text)
                 if (why := invalid_reason(x)) is not None: out.dropped[why] += 1; continue
@@ -71,7 +75,8 @@ def expand(teacher, seeds:list, # seed Records (or strings): the starting pool o
                 pool.append(x); new.append(x)
             # label this batch's new instructions now: a run killed later keeps them
             before = len(store)
-            out.dropped.update(label(teacher, new, store=store, meta={"method": "expand"}, **(label_kwargs or {})).dropped)
+            out.dropped.update(label(teacher, new, store=store,
+                                     meta={"method": "expand"}, **(label_kwargs or {})).dropped)
             bar.update(len(store) - before)
     out.records = list(store)
     return out

@@ -61,7 +61,8 @@ def judge(teacher, records:list[Record], rubric:str="correct, helpful and concis
 # %% ../../nbs/01_elicit/04_feedback.ipynb #80ce6998
 def preference_pairs(teacher, prompts:list[str],
                      answers_a:list[str], answers_b:list[str], # e.g. the student's, the teacher's
-                     store:JsonlStore|None=None, max_new_tokens:int=96, batch_size:int=8) -> Elicited:
+                     store:JsonlStore|None=None, max_new_tokens:int=96,
+                     batch_size:int=8) -> Elicited:
     "(prompt, chosen, rejected) records from verdicts asked both ways; inconsistent ones dropped."
     if not len(prompts) == len(answers_a) == len(answers_b):
         raise ValueError("prompts, answers_a and answers_b must have the same length")

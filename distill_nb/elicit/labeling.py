@@ -99,7 +99,8 @@ def build_prompt(x:str, instruction:str|None=None, demos:list[tuple[str, str]]|N
                          "(a system message of your own is a sentence)")
     system = SYSTEM_MESSAGES.get(system, system)
     msgs = [{"role": "system", "content": system}] if system else []
-    for dx, dy in demos or []: msgs += [{"role": "user", "content": dx}, {"role": "assistant", "content": dy}]
+    for dx, dy in demos or []: msgs += [{"role": "user", "content": dx},
+                                        {"role": "assistant", "content": dy}]
     parts = [p for p in (instruction, x, COT_INSTRUCTION if cot else None) if p]
     return msgs + [{"role": "user", "content": "\n\n".join(parts)}]
 

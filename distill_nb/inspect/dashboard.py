@@ -29,7 +29,8 @@ class TrainingDashboard:
         h = self.history
         steps = [r["step"] for r in h]
         ax = self.ax_loss; ax.clear()
-        for key, label in (("loss", "total"), ("ce", "CE (hard targets)"), ("kd", "KD term (T² · D)")):
+        for key, label in (("loss", "total"), ("ce", "CE (hard targets)"),
+                           ("kd", "KD term (T² · D)")):
             if h and key in h[0]: ax.plot(steps, [r[key] for r in h], label=label)
         val = [(r["step"], r["val_kd"]) for r in h if "val_kd" in r]
         if val: ax.plot(*zip(*val), "o--", label="held-out KD")

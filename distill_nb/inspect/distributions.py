@@ -19,7 +19,8 @@ def entropy(logits:torch.Tensor, temperature:float=1.0) -> torch.Tensor:
     return -(lp.exp() * lp).sum(-1)
 
 # %% ../../nbs/06_inspect/00_distributions.ipynb #16854c6a
-def position_view(teacher_logits:torch.Tensor, student_logits:torch.Tensor, pos:int, temperature:float=1.0, k:int=10) -> dict:
+def position_view(teacher_logits:torch.Tensor, student_logits:torch.Tensor, pos:int,
+                  temperature:float=1.0, k:int=10) -> dict:
     "At one position: the teacher's top-k tokens and probabilities, the student's on the same tokens, entropies, mass outside."
     if teacher_logits.shape != student_logits.shape or teacher_logits.dim() != 2:
         raise ValueError(f"teacher and student logits must both be (T, V), got {tuple(teacher_logits.shape)} and {tuple(student_logits.shape)}")
@@ -28,12 +29,15 @@ def position_view(teacher_logits:torch.Tensor, student_logits:torch.Tensor, pos:
     check_temperature(temperature)
     p, q = F.softmax(teacher_logits[pos].float() / temperature, -1), F.softmax(student_logits[pos].float() / temperature, -1)
     top = p.topk(k)
-    return {"ids": top.indices.tolist(), "teacher": top.values.tolist(), "student": q[top.indices].tolist(),
-            "teacher_entropy": entropy(teacher_logits[pos], temperature).item(), "student_entropy": entropy(student_logits[pos], temperature).item(),
+    return {"ids": top.indices.tolist(), "teacher": top.values.tolist(),
+            "student": q[top.indices].tolist(),
+            "teacher_entropy": entropy(teacher_logits[pos], temperature).item(),
+            "student_entropy": entropy(student_logits[pos], temperature).item(),
             "student_mass_outside_topk": 1 - q[top.indices].sum().item()}
 
 # %% ../../nbs/06_inspect/00_distributions.ipynb #009cc48e
-def divergence_strip(teacher_logits:torch.Tensor, student_logits:torch.Tensor, name:str="forward_kl", temperature:float=1.0) -> list[float]:
+def divergence_strip(teacher_logits:torch.Tensor, student_logits:torch.Tensor,
+                     name:str="forward_kl", temperature:float=1.0) -> list[float]:
     "The chosen divergence at every position (T, V) → (T,)."
     if name not in DIVERGENCES: raise ValueError(f"unknown divergence {name!r}; choose one of {sorted(DIVERGENCES)}")
     f = DIVERGENCES[name]
@@ -54,13 +58,15 @@ class DistributionExplorer:
         self.tokens, self.tokenizer, self.k = [tokenizer.decode([i]) for i in ids[0]], tokenizer, k
         self.position = W.IntSlider(0, 0, len(self.tokens) - 1, description="position")
         self.temperature = W.FloatLogSlider(1.0, base=2, min=-2, max=4, description="T")
-        self.divergence = W.Dropdown(options=list(DIVERGENCES), value="forward_kl", description="divergence")
+        self.divergence = W.Dropdown(options=list(DIVERGENCES), value="forward_kl",
+                                     description="divergence")
         self.info = W.HTML()
         self.fig, (self.ax_bars, self.ax_strip) = plt.subplots(2, 1, figsize=(8, 4.2), gridspec_kw={"height_ratios": [3, 1]})
         plt.close(self.fig)
         self.out = W.Output()
         for w in (self.position, self.temperature, self.divergence): w.observe(lambda _: self.update(), names="value")
-        self.widget = W.VBox([W.HBox([self.position, self.temperature, self.divergence]), self.info, self.out])
+        self.widget = W.VBox([W.HBox([self.position, self.temperature, self.divergence]),
+                              self.info, self.out])
         self.update()
 
     def update(self):
@@ -72,7 +78,9 @@ class DistributionExplorer:
         x = torch.arange(len(self.view["ids"])).float()
         ax.bar(x - 0.2, self.view["teacher"], width=0.4, label="teacher p")
         ax.bar(x + 0.2, self.view["student"], width=0.4, label="student q")
-        ax.set_xticks(x.tolist(), [repr(self.tokenizer.decode([i]))[1:-1] for i in self.view["ids"]], rotation=45, fontsize=7)
+        ax.set_xticks(x.tolist(),
+                      [repr(self.tokenizer.decode([i]))[1:-1] for i in self.view["ids"]],
+                      rotation=45, fontsize=7)
         ax.set_title(f"next token after {''.join(self.tokens[:self.position.value + 1])[-40:]!r} (T = {T:.2f})", fontsize=9); ax.legend(fontsize=8)
         s = self.ax_strip; s.clear()
         s.imshow([self.strip], aspect="auto", cmap="magma"); s.set_yticks([]); s.set_xlabel(f"{self.divergence.value} per position")

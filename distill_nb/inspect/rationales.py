@@ -18,7 +18,8 @@ def pair_records(teacher_records:list, student_records:list) -> list[dict]:
     for t in teacher_records:
         s = by_instr.get(t.instruction)
         if s is None: continue
-        rows.append({"instruction": t.instruction, "teacher_rationale": t.rationale, "teacher_answer": t.output,
+        rows.append({"instruction": t.instruction, "teacher_rationale": t.rationale,
+                     "teacher_answer": t.output,
                      "student_rationale": s.rationale, "student_answer": s.output,
                      "agree": exact_match([s.output], [t.output]) == 1.0,
                      "score": s.meta.get("score"), "feedback": s.meta.get("feedback")})
@@ -36,7 +37,8 @@ class RationaleViewer:
         import ipywidgets as W
         self.rows = pair_records(teacher_records, student_records)
         if not self.rows: raise ValueError("no instruction appears in both the teacher's and the student's records")
-        self.agree = W.Dropdown(options=[("all", None), ("agree", True), ("disagree", False)], value=None, description="answers")
+        self.agree = W.Dropdown(options=[("all", None), ("agree", True), ("disagree", False)],
+                                value=None, description="answers")
         self.min_score = W.IntSlider(0, 0, 10, description="min score")
         self.index = W.IntSlider(0, 0, 0, description="record")
         self.view = W.HTML()

@@ -21,7 +21,8 @@ def topk_mass(logits:torch.Tensor, k:int) -> torch.Tensor:
 def mass_curve(logits:torch.Tensor, ks:list[int]) -> dict:
     "Mean and 10th-percentile kept mass over positions for each k."
     m = {k: topk_mass(logits, k).reshape(-1) for k in ks}
-    return {"k": list(ks), "mean": [v.mean().item() for v in m.values()], "p10": [v.quantile(0.1).item() for v in m.values()]}
+    return {"k": list(ks), "mean": [v.mean().item() for v in m.values()],
+            "p10": [v.quantile(0.1).item() for v in m.values()]}
 
 # %% ../../nbs/06_inspect/02_topk_fidelity.ipynb #c45e0733
 class TopKFidelity:
@@ -32,7 +33,8 @@ class TopKFidelity:
         from distill_nb.core.models import model_device
         with torch.no_grad(): self.logits = teacher_model(input_ids=ids.to(model_device(teacher_model))).logits[0].float().cpu()
         self.curve = mass_curve(self.logits, list(ks))
-        self.k = W.SelectionSlider(options=list(ks), value=16 if 16 in ks else ks[0], description="k")
+        self.k = W.SelectionSlider(options=list(ks), value=16 if 16 in ks else ks[0],
+                                   description="k")
         self.fig, (self.ax_curve, self.ax_pos) = plt.subplots(1, 2, figsize=(9, 2.8)); plt.close(self.fig)
         self.out = W.Output()
         self.k.observe(lambda _: self.update(), names="value")

@@ -46,7 +46,8 @@ def scene_of(qas:list[tuple[str, str]]) -> tuple[str|None, str|None]:
                 if w: known.intersection_update({w} if present else known - {w})
         else: raise ValueError(f"{a!r} is not an easy-vqa answer ({', '.join(ANSWERS)})")
     if not color or not shape: raise ValueError(f"the answers contradict each other: {qas}")
-    return (next(iter(color)) if len(color) == 1 else None, next(iter(shape)) if len(shape) == 1 else None)
+    return (next(iter(color)) if len(color) == 1 else None,
+            next(iter(shape)) if len(shape) == 1 else None)
 
 # %% ../../nbs/03_skills/05_multimodal.ipynb #ba7a4581
 @dataclass
@@ -72,7 +73,8 @@ def load_scenes(split:str="train", # "train" (4,000 pictures) or "test" (1,000)
     scenes = []
     for i in sorted(by):
         color, shape = scene_of(by[i])
-        if color and shape: scenes.append(Scene(i, root/split/"images"/f"{i}.png", color, shape, by[i]))
+        if color and shape: scenes.append(Scene(i, root/split/"images"/f"{i}.png", color,
+                                                shape, by[i]))
         if n is not None and len(scenes) == n: break
     return scenes
 
@@ -109,7 +111,8 @@ def pixels(scenes:list[Scene]) -> torch.Tensor:
 class VisionStudent(nn.Module):
     "LLaVA's shape, small: a CNN's grid of image features, projected (2-layer MLP) in front of the text."
     def __init__(self, decoder:nn.Module, # a `transformers` causal LM (e.g. a `shrink`-ed SmolLM2)
-                 channels:int=64, grid:int=4): # CNN width; the image becomes grid × grid prefix tokens
+                 channels:int=64,
+                 grid:int=4): # CNN width; the image becomes grid × grid prefix tokens
         super().__init__()
         width, layers, c_in = decoder.get_input_embeddings().embedding_dim, [], 3
         for c in (channels // 2, channels, channels, channels):
@@ -117,7 +120,8 @@ class VisionStudent(nn.Module):
             nn.init.kaiming_normal_(conv.weight); nn.init.zeros_(conv.bias)  # He init, and BatchNorm:
             layers += [conv, nn.BatchNorm2d(c), nn.GELU()]; c_in = c  # features differ between pictures
         self.encoder = nn.Sequential(*layers, nn.AdaptiveAvgPool2d(grid))
-        self.projector = nn.Sequential(nn.Linear(channels, width), nn.GELU(), nn.Linear(width, width))
+        self.projector = nn.Sequential(nn.Linear(channels, width), nn.GELU(),
+                                       nn.Linear(width, width))
         self.decoder = decoder
 
     def image_tokens(self, pixels:torch.Tensor) -> torch.Tensor:
@@ -132,7 +136,8 @@ class VisionStudent(nn.Module):
         image = self.image_tokens(pixels.to(text.device)).to(text.dtype)
         mask = torch.cat([attention_mask.new_ones(image.shape[:2]), attention_mask], 1)
         pos = (mask.cumsum(-1) - 1).clamp(min=0)
-        return self.decoder(inputs_embeds=torch.cat([image, text], 1), attention_mask=mask, position_ids=pos,
+        return self.decoder(inputs_embeds=torch.cat([image, text], 1), attention_mask=mask,
+                            position_ids=pos,
                             logits_to_keep=logits_to_keep).logits
 
 # %% ../../nbs/03_skills/05_multimodal.ipynb #68e17f2a
@@ -157,7 +162,8 @@ def image_option_logits(student:VisionStudent, tokenizer, images:torch.Tensor, q
 
 # %% ../../nbs/03_skills/05_multimodal.ipynb #1509a464
 @torch.no_grad()
-def image_option_logprobs(student:VisionStudent, tokenizer, images:torch.Tensor, questions:list[str],
+def image_option_logprobs(student:VisionStudent, tokenizer, images:torch.Tensor,
+                          questions:list[str],
                           options:list[str]=ANSWERS, batch_size:int=64) -> torch.Tensor:
     "(N, K) the student's log-probabilities of the options, renormalised over them (eval mode, batched)."
     was = student.training; student.eval()
@@ -186,8 +192,10 @@ def fit_vision(student:VisionStudent, tokenizer, images:torch.Tensor, questions:
     def loss_fn(model, step, micro):
         "A random batch of (picture, question): the student's answer against the teacher's soft labels."
         idx = torch.randperm(len(questions), generator=g)[:batch_size]
-        z = image_option_logits(model, tokenizer, images[idx], [questions[i] for i in idx.tolist()], options)
-        return {"loss": soft_target_loss(z, teacher_logprobs[idx].to(z.device), temperature=temperature)}
+        z = image_option_logits(model, tokenizer, images[idx],
+                                [questions[i] for i in idx.tolist()], options)
+        return {"loss": soft_target_loss(z, teacher_logprobs[idx].to(z.device),
+                                         temperature=temperature)}
     return train(student, loss_fn, steps, lr=lr, weight_decay=0.01, desc="distilling to pixels",
                  progress=progress)
 
@@ -212,7 +220,8 @@ def align_vision(student:VisionStudent, tokenizer, images:torch.Tensor, # (N, 3,
                       model_device(model))
         width = b["input_ids"].shape[1]
         logits = model(images[idx], b["input_ids"], b["attention_mask"])[:, -width - 1:-1]  # before each token
-        return {"loss": nn.functional.cross_entropy(logits.flatten(0, 1).float(), b["labels"].flatten())}
+        return {"loss": nn.functional.cross_entropy(logits.flatten(0, 1).float(),
+                                                    b["labels"].flatten())}
     frozen = [p for p in student.decoder.parameters() if p.requires_grad]
     for p in frozen: p.requires_grad_(False)
     try: return train(student, loss_fn, steps, lr=lr, desc="aligning pixels", progress=progress)
@@ -220,7 +229,8 @@ def align_vision(student:VisionStudent, tokenizer, images:torch.Tensor, # (N, 3,
         for p in frozen: p.requires_grad_(True)
 
 # %% ../../nbs/03_skills/05_multimodal.ipynb #ec0d72d9
-def stored_soft_labels(teacher, prompts:list[str], path:str|Path, # a JSONL file, appended as labels come
+def stored_soft_labels(teacher, prompts:list[str],
+                       path:str|Path, # a JSONL file, appended as labels come
                        options:list[str]=ANSWERS, chunk:int=64) -> torch.Tensor:
     "(N, K) `soft_labels` of the options for each prompt, kept in `path`: a rerun asks only what is missing."
     from distill_nb.core.data import JsonlStore, Record, fill, record_id
@@ -229,7 +239,8 @@ def stored_soft_labels(teacher, prompts:list[str], path:str|Path, # a JSONL file
     key = lambda p: record_id(p, list(options))
     def make(batch):
         "The teacher's soft labels for a batch of prompts, as records."
-        lp = soft_labels(teacher, [b["prompt"] for b in batch], list(options), k=len(teacher.tokenizer))
+        lp = soft_labels(teacher, [b["prompt"] for b in batch], list(options),
+                         k=len(teacher.tokenizer))
         return [Record(id=b["id"], instruction=b["prompt"], meta={"logprobs": r.tolist()})
                 for b, r in zip(batch, lp)]
     items = {key(p): {"id": key(p), "prompt": p} for p in prompts}  # each distinct prompt once
@@ -253,11 +264,13 @@ def vlm_soft_labels(model, processor, # a `transformers` image-text-to-text mode
         out = []
         for i in range(0, len(questions), batch_size):
             chats = [[{"role": "user", "content": [{"type": "image"},
-                                                   {"type": "text", "text": teacher_prompt(None, q)}]}]
+                                                   {"type": "text",
+                                                    "text": teacher_prompt(None, q)}]}]
                      for q in questions[i:i+batch_size]]
             texts = [processor.apply_chat_template(c, add_generation_prompt=True) for c in chats]
             images = [Image.open(s.path).convert("RGB") for s in scenes[i:i+batch_size]]
-            batch = processor(images=images, text=texts, return_tensors="pt", padding=True).to(model.device)
+            batch = processor(images=images, text=texts, return_tensors="pt",
+                              padding=True).to(model.device)
             out.append(torch.log_softmax(model(**batch).logits[:, -1, ids].float(), -1).cpu())
     finally: tok.padding_side = side
     return torch.cat(out)
