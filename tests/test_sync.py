@@ -63,7 +63,8 @@ def test_every_notebook_opens_in_colab():
         code = [c for c in cells if c["cell_type"] == "code" and "default_exp" not in src(c)]
         assert 'if "google.colab" in str(get_ipython()):' in src(code[0]) and "pip install" in src(code[0]), rel
 
-LONG_LINES = 1046  # code lines over 100 characters in nbs/ on 2026-12-06: this number may only fall
+LONG_LINES = 993  # code lines over 100 characters in nbs/ on 2026-12-06: this number may only fall
+COLAB = 'get_ipython().system("pip install'  # every notebook's Colab cell: not counted
 
 def test_code_lines_are_not_growing_past_100_characters():
     "Code is wrapped near 100 characters; the older lines still over it are counted, and may only become fewer."
@@ -72,7 +73,7 @@ def test_code_lines_are_not_growing_past_100_characters():
     for nb in sorted((ROOT/"nbs").rglob("*.ipynb")):
         for cell in json.loads(nb.read_text())["cells"]:
             if cell["cell_type"] != "code": continue
-            n = sum(len(l) > 100 for l in "".join(cell["source"]).splitlines())
+            n = sum(len(l) > 100 and COLAB not in l for l in "".join(cell["source"]).splitlines())
             if n: long[nb.relative_to(ROOT).as_posix()] = long.get(nb.relative_to(ROOT).as_posix(), 0) + n
     total, worst = sum(long.values()), sorted(long.items(), key=lambda kv: -kv[1])[:4]
     assert total <= LONG_LINES, f"{total} code lines over 100 characters (at most {LONG_LINES}); most in {worst}"
