@@ -11,7 +11,13 @@ trained with the same steps, batch and learning rate on the same teacher text:
 - cross-tokenizer logit KD: SeqKD's cross-entropy plus GOLD/ULD on the teacher's top-k (different vocabularies);
 - both: cross-tokenizer logit KD on the correct rationales only;
 - a reference without any teacher: SFT on the generator's own worked answers (the format the task wants);
+- program-aided distillation (PaD, Zhu et al. 2024): SFT on the teacher's *programs* whose answer is right; the
+  student answers with a program too, computed by `program_answer` (never run) — its start and its teacher are
+  the same two models answering with programs, rows of their own;
 - the teacher itself.
+
+`--rows` runs some rows only (e.g. `--rows before,pad`); every row is deterministic (greedy, seed 0), so a row
+prints the same numbers alone as in a full run.
 
 Scored on the held-out templates 13–16, in-distribution on unseen problems of templates 1–12, and — to see
 what distilling arithmetic does to the rest — on HumanEval (executed pass@1, sandboxed) and CHAMP (competition
@@ -20,9 +26,10 @@ maths, one-number answers), a spread sample of each (`--humaneval`, `--champ`).
 Teacher text is appended to JSONL in --out as it is written, so a rerun resumes.
 
     python benchmarks/teacher_ladder.py [--train 120] [--test 48] [--steps 40] [--humaneval 20] [--champ 20]
-                                        [--out benchmarks/out/ladder]
+                                        [--rows before,seqkd,sbs,gold,both,ref,pad] [--out benchmarks/out/ladder]
 
-On 2 CPU cores: teacher labelling 39 min and scoring 6 min once (resumed on a rerun), then about 40 min.
+On 2 CPU cores: teacher labelling 39 min (programs: 31 min) and scoring 6 min once (resumed on a rerun), then about
+40 min (`--rows before,pad` took 65 min on shared cores, 31 of them labelling programs).
 """
 import argparse, copy, json, random, time
 from pathlib import Path
@@ -32,7 +39,14 @@ from distill_nb.core.ladder import load_teacher
 from distill_nb.core.teachers import HFTeacher, Scored
 from distill_nb.distill.cross_tokenizer import cross_tokenizer_cache, cross_tokenizer_distill, vocab_overlap
 from distill_nb.elicit.labeling import label
-from distill_nb.evaluate.tasks import answer_accuracy, champ, final_number, humaneval, pass_at_1, word_problems
+from distill_nb.evaluate.tasks import (answer_accuracy, champ, final_number, humaneval, pass_at_1, program_accuracy,
+                                      program_answer, program_question, word_problems)
+
+ROWS = {"before": "student before", "seqkd": "SeqKD (SFT on every teacher answer)",
+        "sbs": "step-by-step (SFT on correct rationales)", "gold": "cross-tokenizer logit KD (CE + GOLD)",
+        "both": "both: CE + GOLD on correct rationales",
+        "ref": "reference, no teacher: SFT on the generator's worked answers",
+        "pad": "PaD: SFT on the teacher's correct programs"}
 
 def pick(problems, n, seed=0):
     "n problems spread evenly over the templates, in a fixed shuffled order."
@@ -81,8 +95,12 @@ def main():
     p.add_argument("--stage", choices=["label", "all"], default="all")
     p.add_argument("--in-dist", type=int, default=32); p.add_argument("--k", type=int, default=20); p.add_argument("--max-len", type=int, default=384)
     p.add_argument("--humaneval", type=int, default=20); p.add_argument("--champ", type=int, default=20)
+    p.add_argument("--max-new-program", type=int, default=128)
+    p.add_argument("--rows", default=",".join(ROWS), help="which rows to run, from: " + ",".join(ROWS))
     p.add_argument("--out", default="benchmarks/out/ladder")
     a = p.parse_args()
+    rows = a.rows.split(",")
+    if unknown := set(rows) - set(ROWS): p.error(f"unknown rows {sorted(unknown)}; choose from {','.join(ROWS)}")
     out = Path(a.out); out.mkdir(parents=True, exist_ok=True)
     t0 = time.time()
     train, test = pick(word_problems("train"), a.train), pick(word_problems("test"), a.test)
@@ -98,8 +116,22 @@ def main():
     right = [final_number(t) == q.meta["answer"] for t, q in zip(train_answers, train)]
     print(f"teacher right on {sum(right)}/{len(train)} train problems; labelling took {time.time() - t_label:.0f} s",
           flush=True)
-    scores = teacher_scores(teacher, train, train_answers, out/"teacher_topk.jsonl", a.k)
-    print(f"teacher top-{a.k} of its {len(scores)} train answers cached; {time.time() - t0:.0f} s so far", flush=True)
+    scores = {}
+    if {"seqkd", "sbs", "gold", "both"} & set(rows):
+        scores = teacher_scores(teacher, train, train_answers, out/"teacher_topk.jsonl", a.k)
+        print(f"teacher top-{a.k} of its {len(scores)} train answers cached; {time.time() - t0:.0f} s so far",
+              flush=True)
+    prog_train, prog_test = [program_question(q) for q in train], [program_question(q) for q in test]
+    if "pad" in rows:
+        t_prog = time.time()
+        prog_test_answers = answers_of(teacher, prog_test, JsonlStore(out/"teacher_test_program.jsonl"),
+                                       a.max_new_program)
+        teacher_prog_acc = program_accuracy(prog_test_answers, prog_test)
+        prog_train_answers = answers_of(teacher, prog_train, JsonlStore(out/"teacher_train_program.jsonl"),
+                                        a.max_new_program)
+        prog_right = [program_answer(t) == q.meta["answer"] for t, q in zip(prog_train_answers, prog_train)]
+        print(f"teacher answering with programs: {teacher_prog_acc:.1%} of {len(test)} held-out, right on "
+              f"{sum(prog_right)}/{len(train)} train problems ({time.time() - t_prog:.0f} s)", flush=True)
     teacher_code = pass_at_1(answers_of(teacher, code_q, JsonlStore(out/"teacher_humaneval.jsonl"), a.max_new),
                              code_set)
     teacher_champ = answer_accuracy(answers_of(teacher, champ_set, JsonlStore(out/"teacher_champ.jsonl"), a.max_new),
@@ -115,35 +147,44 @@ def main():
     recs = [Record(q.id, q.instruction, output=t) for q, t in zip(train, train_answers) if t.strip()]
     ex = tokenize_chat(recs, tok, max_len=a.max_len)
     overlap = vocab_overlap(tok, teacher_tok)
-    cached = cross_tokenizer_cache(ex, tok, teacher_tok, [scores[r.id] for r in recs])
+    cached = cross_tokenizer_cache(ex, tok, teacher_tok, [scores[r.id] for r in recs]) if scores else []
     keep = {q.id for q, ok in zip(train, right) if ok}
     correct = [e for e in cached if e["id"] in keep]
+    programs = []
+    if "pad" in rows:
+        programs = tokenize_chat([Record(q.id, q.instruction, output=t) for q, t, ok
+                                  in zip(prog_train, prog_train_answers, prog_right) if ok], tok, max_len=a.max_len)
     seen = {q.id for q in train}
     in_dist = pick([q for q in word_problems("train") if q.id not in seen], a.in_dist, seed=1)
     gold = tokenize_chat([Record(q.id, q.instruction, output=q.output) for q in train], tok, max_len=a.max_len)
-    plans = {"SeqKD (SFT on every teacher answer)": (cached, 0.0),
-             "step-by-step (SFT on correct rationales)": (correct, 0.0),
-             "cross-tokenizer logit KD (CE + GOLD)": (cached, 1.0),
-             "both: CE + GOLD on correct rationales": (correct, 1.0),
-             "reference, no teacher: SFT on the generator's worked answers": (gold, 0.0)}
+    plans = {"seqkd": (cached, 0.0, False), "sbs": (correct, 0.0, False), "gold": (cached, 1.0, False),
+             "both": (correct, 1.0, False), "ref": (gold, 0.0, False), "pad": (programs, 0.0, True)}
     results = {}
-    def evaluate(name, model):
-        t1 = time.time()
-        both = test + in_dist + code_q + champ_set
-        answers = HFTeacher(model, tok, batch_size=16).generate([q.instruction for q in both],
-                                                                max_new_tokens=a.max_new)
-        n1 = len(test); n2 = n1 + len(in_dist); n3 = n2 + len(code_q)
-        r = results[name] = {"accuracy": answer_accuracy(answers[:n1], test),
-                             "in_dist": answer_accuracy(answers[n1:n2], in_dist),
-                             "humaneval": pass_at_1(answers[n2:n3], code_set),
-                             "champ": answer_accuracy(answers[n3:], champ_set), "eval_s": time.time() - t1,
-                             "tokens/s": tokens_per_second(HFTeacher(model, tok), test[:4])}
+    def evaluate(name, model, program=False, tasks=True):
+        "Held-out and in-distribution accuracy (answers as steps, or as programs), HumanEval and CHAMP."
+        t1, gen = time.time(), HFTeacher(model, tok, batch_size=16).generate
+        wp = [program_question(q) for q in test + in_dist] if program else test + in_dist
+        answers = gen([q.instruction for q in wp], max_new_tokens=a.max_new_program if program else a.max_new)
+        score = program_accuracy if program else answer_accuracy
+        n1 = len(test)
+        r = results[name] = {"program": program, "accuracy": score(answers[:n1], wp[:n1]),
+                             "in_dist": score(answers[n1:], wp[n1:]), "humaneval": None, "champ": None}
+        if tasks:
+            more = gen([q.instruction for q in code_q + champ_set], max_new_tokens=a.max_new)
+            r |= {"humaneval": pass_at_1(more[:len(code_q)], code_set),
+                  "champ": answer_accuracy(more[len(code_q):], champ_set)}
+            answers += more
+        r |= {"eval_s": time.time() - t1, "tokens/s": tokens_per_second(HFTeacher(model, tok), test[:4])}
         with open(out/"students.jsonl", "a") as f:
             f.write(json.dumps({"row": name, **r, "answers": answers}) + "\n")
         print(f"  {name}: {r['accuracy']:.1%} held-out, {r['in_dist']:.1%} in-distribution, HumanEval "
-              f"{r['humaneval']:.1%}, CHAMP {r['champ']:.1%} ({r['eval_s']:.0f} s to evaluate)", flush=True)
-    evaluate("student before", base.model)
-    for name, (examples, kd) in plans.items():
+              f"{pct(r['humaneval'])}, CHAMP {pct(r['champ'])} ({r['eval_s']:.0f} s to evaluate)", flush=True)
+    pct = lambda x: "—" if x is None else f"{x:.1%}"
+    if "before" in rows or {"seqkd", "sbs", "gold", "both", "ref"} & set(rows): evaluate(ROWS["before"], base.model)
+    if "pad" in rows: evaluate(ROWS["before"] + ", answering with a program", base.model, program=True, tasks=False)
+    for key, (examples, kd, program) in plans.items():
+        if key not in rows: continue
+        name = ROWS[key]
         if not examples:
             print(f"  {name}: no examples to train on (the teacher got none right): row left out", flush=True); continue
         t1 = time.time()
@@ -152,21 +193,28 @@ def main():
                                        kd_weight=kd, seed=0, progress=True)
         print(f"  {name}: {len(examples)} examples, {a.steps} steps in {time.time() - t1:.0f} s, "
               f"loss {hist[0]['loss']:.3f} → {hist[-1]['loss']:.3f}", flush=True)
-        evaluate(name, student)
+        evaluate(name, student, program=program)
         del student
-    start, top = results["student before"]["accuracy"], teacher_acc
+    starts = {r["program"]: r["accuracy"] for n, r in results.items() if n.startswith(ROWS["before"])}
+    tops = {False: teacher_acc, True: teacher_prog_acc if "pad" in rows else None}
     print(f"\nteacher {a.teacher} ({a.backend}) → student SmolLM2-135M-Instruct; {len(train)} train problems "
           f"(templates 1–12), {len(test)} held-out (templates 13–16); {a.steps} steps × batch {a.batch}, lr {a.lr}, "
-          f"seed 0; greedy, {a.max_new} new tokens; HumanEval {len(code_set)} and CHAMP {len(champ_set)} problems; "
+          f"seed 0; greedy, {a.max_new} new tokens ({a.max_new_program} for a program); HumanEval {len(code_set)} "
+          f"and CHAMP {len(champ_set)} problems; "
           f"{time.time() - t0:.0f} s on {torch.get_num_threads()} threads\n")
-    print("| row | held-out accuracy (templates 13–16) | gain over start | gap to teacher closed | "
+    print("| row | answers as | held-out accuracy (templates 13–16) | gain over start | gap to teacher closed | "
           "in-distribution accuracy (templates 1–12, unseen numbers) | HumanEval pass@1 | CHAMP | tokens/s |")
-    print("|---|---|---|---|---|---|---|---|")
-    for name, r in results.items():
-        gap = (r["accuracy"] - start) / (top - start) if top > start else float("nan")
-        print(f"| {name} | {r['accuracy']:.1%} | {100 * (r['accuracy'] - start):+.1f} pts | {gap:.0%} | "
-              f"{r['in_dist']:.1%} | {r['humaneval']:.1%} | {r['champ']:.1%} | {r['tokens/s']:.1f} |")
-    print(f"| teacher ({teacher_name_}) | {top:.1%} | | | {sum(right) / len(right):.1%} (its train answers) | "
-          f"{teacher_code:.1%} | {teacher_champ:.1%} | {teacher_tps:.1f} |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for name, r in results.items():   # gain and gap against the start and the teacher answering the same way
+        start, top = starts[r["program"]], tops[r["program"]]
+        gap = (r["accuracy"] - start) / (top - start) if top is not None and top > start else float("nan")
+        print(f"| {name} | {'program' if r['program'] else 'steps'} | {r['accuracy']:.1%} | "
+              f"{100 * (r['accuracy'] - start):+.1f} pts | {gap:.0%} | {r['in_dist']:.1%} | {pct(r['humaneval'])} | "
+              f"{pct(r['champ'])} | {r['tokens/s']:.1f} |")
+    print(f"| teacher ({teacher_name_}) | steps | {teacher_acc:.1%} | | | {sum(right) / len(right):.1%} (its train "
+          f"answers) | {teacher_code:.1%} | {teacher_champ:.1%} | {teacher_tps:.1f} |")
+    if "pad" in rows:
+        print(f"| teacher ({teacher_name_}) | program | {teacher_prog_acc:.1%} | | | "
+              f"{sum(prog_right) / len(prog_right):.1%} (its train answers) | | | |")
 
 if __name__ == "__main__": main()
