@@ -36,7 +36,7 @@ from pathlib import Path
 import torch
 from distill_nb.core.data import JsonlStore, Record, TopK, tokenize_chat
 from distill_nb.core.ladder import load_teacher
-from distill_nb.core.teachers import HFTeacher, Scored
+from distill_nb.core.teachers import HFTeacher, Scored, generate
 from distill_nb.distill.cross_tokenizer import cross_tokenizer_cache, cross_tokenizer_distill, vocab_overlap
 from distill_nb.elicit.labeling import label
 from distill_nb.evaluate.tasks import (answer_accuracy, champ, final_number, humaneval, pass_at_1, program_accuracy,
@@ -159,10 +159,10 @@ def main():
     gold = tokenize_chat([Record(q.id, q.instruction, output=q.output) for q in train], tok, max_len=a.max_len)
     plans = {"seqkd": (cached, 0.0, False), "sbs": (correct, 0.0, False), "gold": (cached, 1.0, False),
              "both": (correct, 1.0, False), "ref": (gold, 0.0, False), "pad": (programs, 0.0, True)}
-    results = {}
+    results, pct = {}, lambda x: "—" if x is None else f"{x:.1%}"
     def evaluate(name, model, program=False, tasks=True):
         "Held-out and in-distribution accuracy (answers as steps, or as programs), HumanEval and CHAMP."
-        t1, gen = time.time(), HFTeacher(model, tok, batch_size=16).generate
+        t1, gen = time.time(), lambda prompts, max_new_tokens: generate(model, tok, prompts, max_new_tokens, 16)
         wp = [program_question(q) for q in test + in_dist] if program else test + in_dist
         answers = gen([q.instruction for q in wp], max_new_tokens=a.max_new_program if program else a.max_new)
         score = program_accuracy if program else answer_accuracy
@@ -179,7 +179,6 @@ def main():
             f.write(json.dumps({"row": name, **r, "answers": answers}) + "\n")
         print(f"  {name}: {r['accuracy']:.1%} held-out, {r['in_dist']:.1%} in-distribution, HumanEval "
               f"{pct(r['humaneval'])}, CHAMP {pct(r['champ'])} ({r['eval_s']:.0f} s to evaluate)", flush=True)
-    pct = lambda x: "—" if x is None else f"{x:.1%}"
     if "before" in rows or {"seqkd", "sbs", "gold", "both", "ref"} & set(rows): evaluate(ROWS["before"], base.model)
     if "pad" in rows: evaluate(ROWS["before"] + ", answering with a program", base.model, program=True, tasks=False)
     for key, (examples, kd, program) in plans.items():

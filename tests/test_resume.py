@@ -78,22 +78,20 @@ def test_killed_midway_a_rerun_loses_and_repeats_nothing(method, tmp_path):
         assert sorted(r.id for r in res) == sorted(r.id for r in full)
 
 def test_self_generate_keeps_each_batch(tmp_path, monkeypatch):
-    class Student:  # stands in for the HFTeacher wrapped around the student inside self_generate
-        calls, at = 0, None
-        def __init__(self, *a, **k): pass
-        def generate(self, prompts, **kw):
-            Student.calls += 1
-            if Student.calls == Student.at: raise Killed
-            return ["The answer is 4."] * len(prompts)
-    monkeypatch.setattr(self_knowledge, "HFTeacher", Student)
+    calls = {"n": 0, "die_at": None}
+    def student_writes(model, tokenizer, prompts, *a, **kw):  # stands in for `generate` on the student
+        calls["n"] += 1
+        if calls["n"] == calls["die_at"]: raise Killed
+        return ["The answer is 4."] * len(prompts)
+    monkeypatch.setattr(self_knowledge, "generate", student_writes)
     prompts, path = [f"What is {i} plus {i}?" for i in range(9)], tmp_path/"self.jsonl"
-    Student.at = 3
+    calls["die_at"] = 3
     with pytest.raises(Killed): self_knowledge.self_generate(None, None, prompts, n=3, store=JsonlStore(path), batch_size=2)
     kept = len(path.read_text().splitlines())
     assert kept == 2 * 2 * 3  # two batches of two prompts, three samples each
-    Student.calls, Student.at = 0, None
+    calls.update(n=0, die_at=None)
     res = self_knowledge.self_generate(None, None, prompts, n=3, store=JsonlStore(path), batch_size=2)
-    assert Student.calls == 3 and len(res) == 27  # only the 5 prompts not yet done: 3 batches
+    assert calls["n"] == 3 and len(res) == 27  # only the 5 prompts not yet done: 3 batches
 
 def test_features_keep_each_shard(tmp_path, tiny_teacher):
     recs = [Record(id=f"f{i}", instruction=f"What is {i}+{i}?", output=f"It is {2 * i}.") for i in range(6)]
