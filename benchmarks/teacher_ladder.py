@@ -13,7 +13,7 @@ trained with the same steps, batch and learning rate on the same teacher text:
 - a reference without any teacher: SFT on the generator's own worked answers (the format the task wants);
 - program-aided distillation (PaD, Zhu et al. 2024): SFT on the teacher's *programs* whose answer is right; the
   student answers with a program too, computed by `program_answer` (never run) — its start and its teacher are
-  the same two models answering with programs, rows of their own;
+  the same two models answering with programs, rows of their own; and the same programs with CE + GOLD;
 - the teacher itself.
 
 `--rows` runs some rows only (e.g. `--rows before,pad`); every row is deterministic (greedy, seed 0), so a row
@@ -26,7 +26,7 @@ maths, one-number answers), a spread sample of each (`--humaneval`, `--champ`).
 Teacher text is appended to JSONL in --out as it is written, so a rerun resumes.
 
     python benchmarks/teacher_ladder.py [--train 120] [--test 48] [--steps 40] [--humaneval 20] [--champ 20]
-                                        [--rows before,seqkd,sbs,gold,both,ref,pad] [--out benchmarks/out/ladder]
+                                        [--rows before,seqkd,sbs,gold,both,ref,pad,padgold] [--out benchmarks/out/ladder]
 
 On 2 CPU cores: teacher labelling 39 min (programs: 31 min) and scoring 6 min once (resumed on a rerun), then about
 40 min (`--rows before,pad` took 65 min on shared cores, 31 of them labelling programs).
@@ -46,7 +46,8 @@ ROWS = {"before": "student before", "seqkd": "SeqKD (SFT on every teacher answer
         "sbs": "step-by-step (SFT on correct rationales)", "gold": "cross-tokenizer logit KD (CE + GOLD)",
         "both": "both: CE + GOLD on correct rationales",
         "ref": "reference, no teacher: SFT on the generator's worked answers",
-        "pad": "PaD: SFT on the teacher's correct programs"}
+        "pad": "PaD: SFT on the teacher's correct programs",
+        "padgold": "PaD + logit KD: CE + GOLD on the teacher's correct programs"}
 
 def pick(problems, n, seed=0):
     "n problems spread evenly over the templates, in a fixed shuffled order."
@@ -122,7 +123,8 @@ def main():
         print(f"teacher top-{a.k} of its {len(scores)} train answers cached; {time.time() - t0:.0f} s so far",
               flush=True)
     prog_train, prog_test = [program_question(q) for q in train], [program_question(q) for q in test]
-    if "pad" in rows:
+    pad = bool({"pad", "padgold"} & set(rows))
+    if pad:
         t_prog = time.time()
         prog_test_answers = answers_of(teacher, prog_test, JsonlStore(out/"teacher_test_program.jsonl"),
                                        a.max_new_program)
@@ -132,6 +134,10 @@ def main():
         prog_right = [program_answer(t) == q.meta["answer"] for t, q in zip(prog_train_answers, prog_train)]
         print(f"teacher answering with programs: {teacher_prog_acc:.1%} of {len(test)} held-out, right on "
               f"{sum(prog_right)}/{len(train)} train problems ({time.time() - t_prog:.0f} s)", flush=True)
+        if "padgold" in rows:  # the teacher's top-k on its own correct programs, for the GOLD term
+            kept = [(q, t) for q, t, ok in zip(prog_train, prog_train_answers, prog_right) if ok]
+            prog_scores = teacher_scores(teacher, [q for q, _ in kept], [t for _, t in kept],
+                                         out/"teacher_topk_program.jsonl", a.k)
     teacher_code = pass_at_1(answers_of(teacher, code_q, JsonlStore(out/"teacher_humaneval.jsonl"), a.max_new),
                              code_set)
     teacher_champ = answer_accuracy(answers_of(teacher, champ_set, JsonlStore(out/"teacher_champ.jsonl"), a.max_new),
@@ -151,14 +157,19 @@ def main():
     keep = {q.id for q, ok in zip(train, right) if ok}
     correct = [e for e in cached if e["id"] in keep]
     programs = []
-    if "pad" in rows:
-        programs = tokenize_chat([Record(q.id, q.instruction, output=t) for q, t, ok
-                                  in zip(prog_train, prog_train_answers, prog_right) if ok], tok, max_len=a.max_len)
+    if pad:
+        prog_recs = [Record(q.id, q.instruction, output=t) for q, t, ok
+                     in zip(prog_train, prog_train_answers, prog_right) if ok]
+        programs = tokenize_chat(prog_recs, tok, max_len=a.max_len)
     seen = {q.id for q in train}
     in_dist = pick([q for q in word_problems("train") if q.id not in seen], a.in_dist, seed=1)
     gold = tokenize_chat([Record(q.id, q.instruction, output=q.output) for q in train], tok, max_len=a.max_len)
+    programs_kd = []
+    if "padgold" in rows:
+        programs_kd = cross_tokenizer_cache(programs, tok, teacher_tok, [prog_scores[r.id] for r in prog_recs])
     plans = {"seqkd": (cached, 0.0, False), "sbs": (correct, 0.0, False), "gold": (cached, 1.0, False),
-             "both": (correct, 1.0, False), "ref": (gold, 0.0, False), "pad": (programs, 0.0, True)}
+             "both": (correct, 1.0, False), "ref": (gold, 0.0, False), "pad": (programs, 0.0, True),
+             "padgold": (programs_kd, 1.0, True)}
     results, pct = {}, lambda x: "—" if x is None else f"{x:.1%}"
     def evaluate(name, model, program=False, tasks=True):
         "Held-out and in-distribution accuracy (answers as steps, or as programs), HumanEval and CHAMP."
@@ -180,7 +191,7 @@ def main():
         print(f"  {name}: {r['accuracy']:.1%} held-out, {r['in_dist']:.1%} in-distribution, HumanEval "
               f"{pct(r['humaneval'])}, CHAMP {pct(r['champ'])} ({r['eval_s']:.0f} s to evaluate)", flush=True)
     if "before" in rows or {"seqkd", "sbs", "gold", "both", "ref"} & set(rows): evaluate(ROWS["before"], base.model)
-    if "pad" in rows: evaluate(ROWS["before"] + ", answering with a program", base.model, program=True, tasks=False)
+    if pad: evaluate(ROWS["before"] + ", answering with a program", base.model, program=True, tasks=False)
     for key, (examples, kd, program) in plans.items():
         if key not in rows: continue
         name = ROWS[key]
@@ -195,7 +206,7 @@ def main():
         evaluate(name, student, program=program)
         del student
     starts = {r["program"]: r["accuracy"] for n, r in results.items() if n.startswith(ROWS["before"])}
-    tops = {False: teacher_acc, True: teacher_prog_acc if "pad" in rows else None}
+    tops = {False: teacher_acc, True: teacher_prog_acc if pad else None}
     print(f"\nteacher {a.teacher} ({a.backend}) → student SmolLM2-135M-Instruct; {len(train)} train problems "
           f"(templates 1–12), {len(test)} held-out (templates 13–16); {a.steps} steps × batch {a.batch}, lr {a.lr}, "
           f"seed 0; greedy, {a.max_new} new tokens ({a.max_new_program} for a program); HumanEval {len(code_set)} "
@@ -212,7 +223,7 @@ def main():
               f"{pct(r['champ'])} | {r['tokens/s']:.1f} |")
     print(f"| teacher ({teacher_name_}) | steps | {teacher_acc:.1%} | | | {sum(right) / len(right):.1%} (its train "
           f"answers) | {teacher_code:.1%} | {teacher_champ:.1%} | {teacher_tps:.1f} |")
-    if "pad" in rows:
+    if pad:
         print(f"| teacher ({teacher_name_}) | program | {teacher_prog_acc:.1%} | | | "
               f"{sum(prog_right) / len(prog_right):.1%} (its train answers) | | | |")
 
