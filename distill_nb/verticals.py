@@ -23,31 +23,53 @@ def with_rationale(r:Record) -> Record:
 def domain_recipe(teacher, student, # a teacher (white-box → KD, black-box → SFT) and the student to distill into
                   seeds:list[Record], # domain questions with a reference `output` and `meta['key']`
                   n_held:int=6, steps:int=40, batch_size:int=4, lr:float=2e-4, alpha_ce:float=0.5,
-                  max_new_tokens:int=64, tokenizer=None, seed:int=0,
-                  progress:bool=True) -> tuple[Outcome, Elicited]:
+                  max_new_tokens:int=64,
+                  tokenizer=None, # the student's, where it is not the teacher's (a black box has none)
+                  method:str|None=None, # "kd" or "sft"; None: KD where the teacher's logits share
+                                        # the student's vocabulary, else SFT on its text
+                  seed:int=0, progress:bool=True) -> tuple[Outcome, Elicited]:
     "Rationalize the seeds with the teacher, distill the training ones into `student`, judge on the held-out ones."
     from distill_nb.core.teachers import generate
     from distill_nb.distill.kd import distill
     from distill_nb.distill.sft import sft
     from distill_nb.evaluate.metrics import teacher_kl, rouge_l
-    if missing := [s.id for s in seeds if not s.output or "key" not in s.meta]: raise ValueError(f"seeds need a reference output and meta['key']: {missing[:5]}")
+    if missing := [s.id for s in seeds if not s.output or "key" not in s.meta]:
+        raise ValueError(f"seeds need a reference output and meta['key']: {missing[:5]}")
     tok = tokenizer or getattr(teacher, "tokenizer", None)
     if tok is None: raise ValueError("a black-box teacher needs the student's `tokenizer`")
+    white = getattr(teacher, "white_box", False)
+    shared = white and teacher.tokenizer.get_vocab() == tok.get_vocab()
+    method = method or ("kd" if shared else "sft")
+    if method not in ("kd", "sft"):
+        raise ValueError(f"method must be 'kd' or 'sft', got {method!r}")
+    if method == "kd" and not shared:
+        raise ValueError("method 'kd' needs a white-box teacher whose tokenizer is the student's; "
+                         "this one writes text the student can learn with method 'sft'")
     train, held = split(seeds, n_held, seed)
     why = rationalize(teacher, train + held, max_new_tokens=max_new_tokens)
     done = {r.instruction: with_rationale(r) for r in why}
-    train_r, held_r = [done[s.instruction] for s in train if s.instruction in done], [done[s.instruction] for s in held if s.instruction in done]
-    if not train_r or len(held_r) < len(held): raise ValueError(f"the teacher explained {len(train_r)} training and {len(held_r)}/{len(held)} held-out seeds ({why.report()})")
+    train_r = [done[s.instruction] for s in train if s.instruction in done]
+    held_r = [done[s.instruction] for s in held if s.instruction in done]
+    if not train_r or len(held_r) < len(held):
+        raise ValueError(f"the teacher explained {len(train_r)} training and "
+                         f"{len(held_r)}/{len(held)} held-out seeds ({why.report()})")
     examples, held_ex = tokenize_chat(train_r, tok, max_len=384), tokenize_chat(held_r, tok, max_len=384)
-    white = getattr(teacher, "white_box", False)
+    prompts = [s.instruction for s in held]
+    def judge(answers):
+        "Key-term rate and ROUGE-L to the teacher's explained answers."
+        hits = sum(grounded(a, s.meta["key"]) for a, s in zip(answers, held))
+        return {"key term ↑": hits / len(held),
+                "ROUGE-L vs teacher ↑": rouge_l(answers, [r.output for r in held_r])}
     def score(m):
-        out = generate(m, tok, [s.instruction for s in held], max_new_tokens=max_new_tokens)
-        res = {"key term ↑": sum(grounded(o, s.meta["key"]) for o, s in zip(out, held)) / len(held),
-               "ROUGE-L vs teacher ↑": rouge_l(out, [r.output for r in held_r])}
-        return res | ({"teacher KL ↓": teacher_kl(teacher, m, held_ex)} if white else {})
+        res = judge(generate(m, tok, prompts, max_new_tokens=max_new_tokens))
+        return res | ({"teacher KL ↓": teacher_kl(teacher, m, held_ex)} if method == "kd" else {})
     def train_fn(m):
-        if white: return distill(m, teacher, examples, steps=steps, batch_size=batch_size, lr=lr,
-                                 alpha_ce=alpha_ce, seed=seed, progress=progress)
-        return sft(m, tok, examples, steps=steps, batch_size=batch_size, lr=lr, seed=seed,
-                   progress=progress).history
-    return before_after(student, train_fn, score, teacher.model if white else None), why
+        if method == "sft": return sft(m, tok, examples, steps=steps, batch_size=batch_size, lr=lr,
+                                       seed=seed, progress=progress).history
+        return distill(m, teacher, examples, steps=steps, batch_size=batch_size, lr=lr,
+                       alpha_ce=alpha_ce, seed=seed, progress=progress)
+    out = before_after(student, train_fn, score)
+    # the teacher writes through its own tokenizer
+    out.teacher = judge(teacher.generate(prompts, max_new_tokens=max_new_tokens))
+    if method == "kd": out.teacher["teacher KL ↓"] = 0.0
+    return out, why
