@@ -20,7 +20,7 @@ def with_rationale(r:Record) -> Record:
                   rationale=r.rationale, meta=r.meta)
 
 # %% ../nbs/04_verticals/00_domains.ipynb #40ec57be
-def domain_recipe(teacher, student, # a teacher (white-box → KD, black-box → SFT) and the student to distill into
+def domain_recipe(teacher, student, # a teacher (KD or SFT: see `method`) and the student to distill into
                   seeds:list[Record], # domain questions with a reference `output` and `meta['key']`
                   n_held:int=6, steps:int=40, batch_size:int=4, lr:float=2e-4, alpha_ce:float=0.5,
                   max_new_tokens:int=64,
