@@ -34,7 +34,8 @@ from distill_nb.recipes import split
 from distill_nb.skills.agent import calculator, convert_units, execute, lookup, tool_tasks
 from distill_nb.skills.alignment import critique_revise
 from distill_nb.skills.context import dialogues
-from distill_nb.skills.nlp import extract_code, mrr, run_tests
+from distill_nb.skills.nlp import extract_code, mrr
+from distill_nb.core.sandbox import run_tests
 from conftest import run
 
 TOK = tiny_tokenizer()

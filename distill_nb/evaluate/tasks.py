@@ -217,7 +217,7 @@ def humaneval_program(problem:dict, answer:str) -> str:
 # %% ../../nbs/07_evaluate/02_tasks.ipynb #48cf5121
 def pass_at_1(answers:list[str], problems:list[dict], timeout:float=10.0) -> float:
     "Executed pass@1: the fraction of answers whose program passes its problem's tests (sandboxed)."
-    from distill_nb.skills.nlp import run_tests
+    from distill_nb.core.sandbox import run_tests
     _check_answers(answers, problems)
     passed = [run_tests(humaneval_program(p, a), [p["test"] + f"\ncheck({p['entry_point']})\n"],
                         timeout=timeout)[0] for a, p in zip(answers, problems)]

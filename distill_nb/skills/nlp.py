@@ -4,13 +4,14 @@
 
 # %% ../../nbs/03_skills/04_nlp_tasks.ipynb #bc728c83
 from __future__ import annotations
-import re, subprocess, sys, tempfile
+import re
 import torch
 from ..elicit.labeling import Malformed
+from ..core.sandbox import run_tests
 
 # %% auto #0
 __all__ = ['SENTIMENTS', 'SENTIMENT_PROMPT', 'RELEVANCE_PROMPT', 'ENJOY_PROMPT', 'RATING_PROMPT', 'SUMMARY_PROMPT', 'rank_of',
-           'mrr', 'expected_rating', 'extract_code', 'run_tests']
+           'mrr', 'expected_rating', 'extract_code']
 
 # %% ../../nbs/03_skills/04_nlp_tasks.ipynb #a247f618
 SENTIMENTS = ["positive", "negative", "mixed"]
@@ -45,84 +46,3 @@ def extract_code(text:str) -> str:
     if not code.strip(): raise Malformed("empty code block", text)
     return code.strip() + "\n"
 
-_HARNESS = r"""
-import json, os, sys
-job = json.loads(sys.stdin.read()); sys.stdin.close()
-work, paths = os.path.realpath(os.getcwd()), (sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix)
-roots = tuple({os.path.realpath(p) for p in paths})
-def inside(p, places):
-    p = os.path.realpath(os.fsdecode(p))
-    return any(p == r or p.startswith(r + os.sep) for r in places)
-NEVER = {"os.system", "os.fork", "os.forkpty", "os.posix_spawn", "os.spawn", "os.exec", "subprocess.Popen",
-         "pty.spawn", "os.kill", "os.killpg", "signal.pthread_kill", "socket.connect", "socket.bind",
-         "socket.getaddrinfo", "socket.sendto", "ctypes.dlopen", "ctypes.dlsym", "ctypes.cdata", "os.putenv", "os.unsetenv"}
-PATHS = {"os.remove", "os.rmdir", "os.rename", "shutil.rmtree", "os.chmod", "os.chown", "os.truncate", "os.link",
-         "os.symlink", "os.mkdir", "os.utime", "os.chdir", "shutil.copyfile"}
-LIST = {"os.listdir", "os.scandir"}  # the import system lists Python's own folders
-WRITE = os.O_WRONLY | os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_TRUNC
-def hook(event, args):
-    if event in NEVER or event.startswith(("os.exec", "os.spawn", "os.posix_spawn")):
-        raise PermissionError(f"sandbox: {event} is not allowed")
-    if event in PATHS:
-        for p in args[:2]:
-            if isinstance(p, (str, bytes, os.PathLike)) and not inside(p, (work,)):
-                raise PermissionError(f"sandbox: {event} outside its folder is not allowed")
-    if event in LIST and isinstance(args[0], (str, bytes, os.PathLike)) and not inside(args[0], (work,) + roots):
-        raise PermissionError(f"sandbox: {event} outside its folder is not allowed")
-    if event == "open" and isinstance(args[0], (str, bytes, os.PathLike)):
-        path, mode, flags = args
-        writing = (isinstance(mode, str) and any(c in mode for c in "wax+")) or bool((flags or 0) & WRITE)
-        if not inside(path, (work,) if writing else (work,) + roots) and os.fsdecode(path) != os.devnull:
-            raise PermissionError(f"sandbox: opening {os.fsdecode(path)!r} is not allowed")
-sys.addaudithook(hook)
-def run(job, exec=exec, compile=compile, enumerate=enumerate, write=os.write, flush=sys.stdout.flush):
-    # the token and every builtin the end depends on are locals bound before the code runs: the code finds no
-    # token in a module, and replacing builtins.exec cannot turn the tests into no-ops
-    token, ns = job.pop("token"), {"__name__": "__main__"}
-    exec(compile(job["code"], "<teacher code>", "exec"), ns)
-    for i, t in enumerate(job["tests"]):
-        exec(compile(t, f"<test {i + 1}>", "exec"), ns)
-    flush()  # what the code printed comes first: the token must be the last line
-    write(1, ("\n" + token + "\n").encode())
-run(job)
-"""
-
-# %% ../../nbs/03_skills/04_nlp_tasks.ipynb #adb690bb
-def _limits(cpu_s:int, memory_mb:int, file_mb:int):
-    "Resource limits for the child, set between fork and exec."
-    import resource
-    def apply():
-        for what, v in ((resource.RLIMIT_CPU, cpu_s), (resource.RLIMIT_AS, memory_mb << 20),
-                        (resource.RLIMIT_FSIZE, file_mb << 20), (resource.RLIMIT_NOFILE, 64),
-                        (resource.RLIMIT_NPROC, 64)):
-            try: resource.setrlimit(what, (v, v))
-            except (ValueError, OSError): pass  # a limit above the hard one stays at the hard one
-    return apply
-
-def run_tests(code:str, tests:list[str], timeout:float=10.0, memory_mb:int=1024,
-              file_mb:int=16) -> tuple[bool, str]:
-    "(passed, message): run untrusted `code` then each assert in a sandboxed child Python; pass = the last test ran."
-    import json, os, secrets, signal
-    if not isinstance(code, str): raise TypeError(f"code must be a string, got {type(code).__name__}")
-    if not tests or not all(isinstance(t, str) for t in tests): raise ValueError("tests must be a non-empty list of strings")
-    if not (isinstance(timeout, (int, float)) and 0 < timeout < float("inf")): raise ValueError(f"timeout must be a number of seconds > 0, got {timeout}")
-    token = secrets.token_hex(16)
-    with tempfile.TemporaryDirectory() as d:
-        env = {"PATH": "/usr/bin:/bin", "HOME": d, "TMPDIR": d, "LANG": "C.UTF-8",
-               "PYTHONDONTWRITEBYTECODE": "1"}
-        p = subprocess.Popen([sys.executable, "-I", "-B", "-c", _HARNESS], cwd=d, env=env,
-                             stdin=subprocess.PIPE,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                             start_new_session=True,
-                             preexec_fn=_limits(int(timeout) + 1, memory_mb, file_mb))
-        try: out, err = p.communicate(json.dumps({"token": token, "code": code, "tests": list(tests)}), timeout=timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(p.pid, signal.SIGKILL); p.communicate()
-            return False, f"timed out after {timeout} s"
-        finally:
-            try: os.killpg(p.pid, signal.SIGKILL)  # anything it left behind in its group
-            except ProcessLookupError: pass
-    if p.returncode == 0 and out.rstrip().endswith(token): return True, "passed"
-    if p.returncode == 0: return False, "stopped before the tests finished (exit without running them all)"
-    if p.returncode < 0: return False, f"killed by signal {-p.returncode} (a resource limit?)"
-    return False, (err.strip().splitlines() or ["failed"])[-1]
