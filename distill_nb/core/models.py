@@ -4,7 +4,7 @@
 
 # %% ../../nbs/00_core/00_models.ipynb #864f935d
 from __future__ import annotations
-import copy, hashlib, os, shutil, tempfile
+import copy, functools, hashlib, os, shutil, sys, tempfile
 from pathlib import Path
 import torch
 from torch import nn
@@ -12,9 +12,9 @@ from transformers import AutoModelForCausalLM, AutoTokenizer, LlamaConfig, Llama
 from .renamed import renamed
 
 # %% auto #0
-__all__ = ['DEFAULT_TEACHER_GGUF', 'CHAT_TEMPLATE', 'cache_dir', 'prepare_tokenizer', 'gguf_cache_path', 'pick_device',
-           'pick_dtype', 'model_device', 'to_device', 'load_causal_lm', 'default_teacher_path', 'tiny_tokenizer',
-           'tiny_lm', 'count_params', 'size_on_disk', 'end_layers', 'shrink', 'lora']
+__all__ = ['FLOAT32', 'DEFAULT_TEACHER_GGUF', 'CHAT_TEMPLATE', 'cache_dir', 'prepare_tokenizer', 'gguf_cache_path', 'pick_device',
+           'cpu_bf16', 'pick_dtype', 'model_device', 'to_device', 'load_causal_lm', 'default_teacher_path',
+           'tiny_tokenizer', 'tiny_lm', 'count_params', 'size_on_disk', 'end_layers', 'shrink', 'lora']
 
 # %% ../../nbs/00_core/00_models.ipynb #9dd61405
 def cache_dir() -> Path:
@@ -44,7 +44,8 @@ def _load_gguf(folder:Path, gguf_file:str, dtype):
     cached = gguf_cache_path(gguf_path)
     if (cached/"config.json").exists():
         return AutoModelForCausalLM.from_pretrained(cached, dtype=dtype), AutoTokenizer.from_pretrained(cached)
-    model = AutoModelForCausalLM.from_pretrained(folder, gguf_file=gguf_file, dtype=dtype)
+    # converted once in float32, whatever dtype is asked for now: the cache never holds rounded weights
+    model = AutoModelForCausalLM.from_pretrained(folder, gguf_file=gguf_file, dtype=torch.float32)
     tok = AutoTokenizer.from_pretrained(folder, gguf_file=gguf_file)
     # the weights are plain floats now; transformers still marks the model as quantized, which blocks saving and training
     if getattr(model, "hf_quantizer", None) is not None: model.hf_quantizer.remove_quantization_config(model)
@@ -55,7 +56,7 @@ def _load_gguf(folder:Path, gguf_file:str, dtype):
     except OSError: shutil.rmtree(tmp, ignore_errors=True)  # another process won the race
     for old in cached.parent.glob(f"{gguf_path.stem}-*"):  # copies made from other versions of the file
         if old != cached and (old/"config.json").exists(): shutil.rmtree(old, ignore_errors=True)
-    return model, tok
+    return model.to(dtype), tok
 
 def pick_device(device:str|torch.device="auto") -> torch.device:
     "Where to run: `'auto'` is CUDA if there is a GPU, else Apple's MPS, else the CPU; or any torch device name."
@@ -66,14 +67,51 @@ def pick_device(device:str|torch.device="auto") -> torch.device:
     if getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available(): return torch.device("mps")
     return torch.device("cpu")
 
+# %% ../../nbs/00_core/00_models.ipynb #c7f1bf16
+FLOAT32 = "DISTILL_NB_FLOAT32"  # =1: float32 everywhere, whatever the processor computes
+
+def _matmul_speedup(n:int=512, reps:int=8) -> float:
+    "How many times faster a (n, n) matmul runs in bfloat16 than in float32 here (best of `reps`)."
+    import time
+    def best(dtype):
+        a, b = torch.randn(n, n, dtype=dtype), torch.randn(n, n, dtype=dtype)
+        times = []
+        for _ in range(reps):
+            t = time.perf_counter(); a @ b; times.append(time.perf_counter() - t)
+        return min(times)
+    return best(torch.float32) / best(torch.bfloat16)
+
+@functools.lru_cache(maxsize=1)
+def cpu_bf16() -> tuple[bool, str]:
+    "(use bfloat16?, why): torch reports native bf16 (AVX512-BF16 or AMX) and a matmul confirms it."
+    native = [name for name, ask in (("AVX512-BF16", "_is_avx512_bf16_supported"),
+                                     ("AMX", "_is_amx_tile_supported"))
+              if getattr(torch.cpu, ask, lambda: False)()]
+    if not native:
+        return False, (f"float32: torch reports no native bfloat16 on this CPU "
+                       f"({torch.backends.cpu.get_cpu_capability()})")
+    speedup = _matmul_speedup()
+    if speedup < 1.3:
+        return False, f"float32: {'/'.join(native)} reported, but bfloat16 ran only {speedup:.1f}x float32"
+    return True, (f"bfloat16: this CPU computes it natively ({'/'.join(native)}); a 512x512 matmul ran "
+                  f"{speedup:.1f}x float32 (set {FLOAT32}=1 for float32)")
+
 # %% ../../nbs/00_core/00_models.ipynb #b5ebdb63
+_said = set()
+
 def pick_dtype(device:torch.device, dtype:str|torch.dtype="auto") -> torch.dtype:
-    "`'auto'`: bfloat16 on a GPU that computes in it, float32 elsewhere (the CPU floor); or a given dtype."
+    "`'auto'`: bfloat16 on a GPU or CPU that computes in it (`cpu_bf16`), else float32; or a given dtype."
     if dtype != "auto":
-        if not isinstance(dtype, torch.dtype): raise ValueError(f"dtype must be 'auto' or a torch dtype, got {dtype!r}")
+        if not isinstance(dtype, torch.dtype):
+            raise ValueError(f"dtype must be 'auto' or a torch dtype, got {dtype!r}")
         return dtype
-    if device.type == "cuda" and torch.cuda.is_bf16_supported(): return torch.bfloat16
-    return torch.float32
+    if os.environ.get(FLOAT32) == "1": return torch.float32
+    if device.type == "cuda": return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float32
+    if device.type != "cpu": return torch.float32
+    use, why = cpu_bf16()
+    if why not in _said:  # the choice is said once
+        _said.add(why); print(f"distill_nb: {why}", file=sys.stderr)
+    return torch.bfloat16 if use else torch.float32
 
 # %% ../../nbs/00_core/00_models.ipynb #2ab1b612
 def model_device(model) -> torch.device:
@@ -89,16 +127,18 @@ def to_device(batch:dict, device) -> dict:
 def load_causal_lm(path_or_id:str|Path, # a local folder or a hub id (hubs need a network)
                    gguf_file:str|None=None, # a .gguf file name inside `path_or_id`, dequantized to float
                    device:str|torch.device="auto", # see `pick_device`
-                   dtype:str|torch.dtype="auto"): # see `pick_dtype`: bf16 on a GPU, fp32 on the CPU
+                   dtype:str|torch.dtype="auto", # see `pick_dtype`: bf16 where the processor computes it
+                   trust_remote_code:bool=False): # run Python code shipped in the folder (off by default)
     "Load `(model, tokenizer)` for a causal LM onto `device`, in eval mode, tokenizer set up for batched generation."
     device = pick_device(device); dtype = pick_dtype(device, dtype)
     folder = Path(path_or_id)
     if gguf_file is not None:
         if not folder.is_dir(): raise FileNotFoundError(f"folder for GGUF file not found: {folder}")
-        model, tok = _load_gguf(folder, gguf_file, dtype)
+        model, tok = _load_gguf(folder, gguf_file, dtype)  # a GGUF file carries no code
     else:
-        model = AutoModelForCausalLM.from_pretrained(str(path_or_id), dtype=dtype)
-        tok = AutoTokenizer.from_pretrained(str(path_or_id))
+        model = AutoModelForCausalLM.from_pretrained(str(path_or_id), dtype=dtype,
+                                                     trust_remote_code=trust_remote_code)
+        tok = AutoTokenizer.from_pretrained(str(path_or_id), trust_remote_code=trust_remote_code)
     return model.to(device).eval(), prepare_tokenizer(tok)
 
 # %% ../../nbs/00_core/00_models.ipynb #71115c48

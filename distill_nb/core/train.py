@@ -9,7 +9,7 @@ from contextlib import nullcontext
 from pathlib import Path
 from typing import Callable
 import torch
-from .models import pick_device
+from .models import pick_device, pick_dtype
 
 # %% auto #0
 __all__ = ['world', 'shard', 'unwrap', 'train']
@@ -35,9 +35,18 @@ def unwrap(model):
 
 # %% ../../nbs/00_core/04_train.ipynb #c51bbac5
 def _precision(precision:str, device:torch.device) -> str:
-    if precision not in ("auto", "no", "bf16", "fp16"): raise ValueError(f"precision must be 'auto', 'no', 'bf16' or 'fp16', got {precision!r}")
+    "accelerate's mixed precision: 'auto' is bf16 where `pick_dtype` picks it (a GPU or CPU that computes it)."
+    if precision not in ("auto", "no", "bf16", "fp16"):
+        raise ValueError(f"precision must be 'auto', 'no', 'bf16' or 'fp16', got {precision!r}")
     if precision != "auto": return precision
-    return "bf16" if device.type == "cuda" and torch.cuda.is_bf16_supported() else "no"
+    return "bf16" if pick_dtype(device) == torch.bfloat16 else "no"
+
+def _float32_master(params:list, mixed:str) -> dict:
+    "Under mixed precision the optimizer keeps float32 weights: half-type trainable parameters are upcast."
+    if mixed == "no": return {}
+    half = {p: p.dtype for p in params if p.dtype in (torch.bfloat16, torch.float16)}
+    for p in half: p.data = p.data.float()
+    return half  # each one's dtype, to cast back to when training ends
 
 def _schedule(opt, schedule:str, warmup:int, steps:int):
     from transformers import get_constant_schedule_with_warmup, get_cosine_schedule_with_warmup
@@ -68,7 +77,7 @@ def train(model, # the model to train, in place (its trainable parameters)
           schedule:str="constant",
           warmup:int=0, # "constant" or "cosine", after `warmup` linear steps
           grad_accum:int=1, max_grad_norm:float|None=None,
-          precision:str="auto", device="auto", # bf16 on a GPU that has it; see `pick_device`
+          precision:str="auto", device="auto", # bf16 autocast where `pick_dtype` picks bf16
           state:dict|None=None, # the method's own resumable state, saved and restored with the checkpoint
           on_step:Callable|None=None, # on_step(record) after each step, may add entries (the method's hook)
           callback:Callable|None=None, # callback(record) for the user (a dashboard)
@@ -85,9 +94,11 @@ def train(model, # the model to train, in place (its trainable parameters)
     if world()[1] == 1:  # one process: let each call choose its device and precision (accelerate keeps the first)
         from accelerate.state import AcceleratorState
         AcceleratorState._reset_state(True)
-    acc = Accelerator(cpu=dev.type == "cpu", mixed_precision=_precision(precision, dev))
+    mixed = _precision(precision, dev)
+    acc = Accelerator(cpu=dev.type == "cpu", mixed_precision=mixed)
     params = [p for p in model.parameters() if p.requires_grad]
     if not params: raise ValueError("the model has no trainable parameters")
+    half = _float32_master(params, mixed)  # float32 master weights and optimizer state, bf16 compute
     opt = torch.optim.AdamW(params, lr=lr, weight_decay=weight_decay)
     sched = _schedule(opt, schedule, warmup, steps)
     wrapped, opt = acc.prepare(model, opt)
@@ -127,5 +138,6 @@ def train(model, # the model to train, in place (its trainable parameters)
             tmp.replace(ckpt)  # atomic: an interrupted save never leaves a half checkpoint
     acc.wait_for_everyone()
     acc.unwrap_model(wrapped, keep_fp32_wrapper=False)  # the caller's model keeps no autocast wrapper
+    for p, dtype in half.items(): p.data = p.data.to(dtype)  # the trained weights, in the model's own dtype
     model.eval()
     return history
