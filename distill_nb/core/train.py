@@ -70,6 +70,13 @@ def _check_resume(saved:dict, config:dict, ckpt:Path):
         raise ValueError(f"{ckpt} was written by a run with other settings ({'; '.join(diff)}); "
                          "resume with the same settings, or choose another checkpoint_dir")
 
+def _tokens(n) -> float:
+    "A micro-batch's weight: the number of tokens its loss averages over (a count > 0)."
+    n = float(n.detach()) if isinstance(n, torch.Tensor) else float(n)
+    if not (n > 0 and math.isfinite(n)): raise ValueError(f"loss_fn returned tokens={n}: it must be a count > 0")
+    return n
+
+
 # %% ../../nbs/00_core/04_train.ipynb #c7bd4c49
 def train(model, # the model to train, in place (its trainable parameters)
           loss_fn:Callable, # loss_fn(model, step, micro) -> {"loss": tensor, other terms…} for one micro-batch
@@ -90,6 +97,8 @@ def train(model, # the model to train, in place (its trainable parameters)
     if not isinstance(steps, int) or steps < 1: raise ValueError(f"steps must be an integer >= 1, got {steps!r}")
     if not (isinstance(lr, (int, float)) and math.isfinite(lr) and lr > 0): raise ValueError(f"lr must be a finite number > 0, got {lr}")
     if not isinstance(grad_accum, int) or grad_accum < 1: raise ValueError(f"grad_accum must be an integer >= 1, got {grad_accum!r}")
+    if max_grad_norm is not None and not (isinstance(max_grad_norm, (int, float)) and max_grad_norm > 0):
+        raise ValueError(f"max_grad_norm must be a number > 0 (or None: no clipping), got {max_grad_norm!r}")
     dev = pick_device(device)
     if world()[1] == 1:  # one process: let each call choose its device and precision (accelerate keeps the first)
         from accelerate.state import AcceleratorState
@@ -113,17 +122,22 @@ def train(model, # the model to train, in place (its trainable parameters)
     wrapped.train()
     for step in tqdm(range(start, steps), desc=desc,
                      disable=not progress or not acc.is_main_process, initial=start, total=steps):
-        sums, extra = {}, {}
+        sums, extra, tokens = {}, {}, 0.0
         for micro in range(grad_accum):
             with (acc.no_sync(wrapped) if micro < grad_accum - 1 else nullcontext()), acc.autocast():
                 terms = loss_fn(wrapped, step, micro)
-                acc.backward(terms["loss"] / grad_accum)
+                w = _tokens(terms.pop("tokens", 1))  # a mean over w tokens counts w times
+                acc.backward(terms["loss"] * w)
+            tokens += w
             for k, v in terms.items():
-                if isinstance(v, torch.Tensor): sums[k] = sums.get(k, 0.0) + v.detach().float() / grad_accum
+                if isinstance(v, torch.Tensor): sums[k] = sums.get(k, 0.0) + v.detach().float() * w
                 else: extra[k] = v
+        total = acc.reduce(torch.tensor([tokens], device=acc.device), "sum").item()  # all processes
+        for p in params:  # DDP averaged the processes' sums: the mean over every token of the batch
+            if p.grad is not None: p.grad.mul_(acc.num_processes / total)
         if max_grad_norm is not None: acc.clip_grad_norm_(wrapped.parameters(), max_grad_norm)
         opt.step(); sched.step(); opt.zero_grad(set_to_none=True)
-        means = acc.reduce(torch.stack(list(sums.values())), "mean").tolist()  # one number per term, over processes
+        means = (acc.reduce(torch.stack(list(sums.values())), "sum") / total).tolist()  # token means
         rec = {"step": step + 1, "lr": sched.get_last_lr()[0], **extra, **dict(zip(sums, means))}
         if on_step: on_step(rec)
         history.append(rec)

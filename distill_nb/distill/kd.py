@@ -305,6 +305,7 @@ def distill(student, # a trainable causal LM
             teacher, # a white-box teacher (`HFTeacher`), or None with cached top-k examples
             examples:list[dict], # from `tokenize_chat` (or `cache_topk` for offline KD)
             steps:int=100, batch_size:int=4, lr:float=1e-4,
+            grad_accum:int=1, # micro-batches of `batch_size` per step, normalised by their tokens
             alpha_ce:float=0.5, # weight of CE on the labels; the divergence gets 1 - alpha_ce
             temperature:float=1.0,
             divergence:str|Callable="forward_kl", # a name from `DIVERGENCES` or a function
@@ -336,7 +337,9 @@ def distill(student, # a trainable causal LM
                          attention_mask=batch["attention_mask"]).logits
         terms = kd_loss(s_logits, t_logits.to(s_logits.device), batch["labels"], alpha_ce,
                         temperature, divergence, **params)
-        return {"on_policy": on_policy, "on_policy_fraction": state["on_policy_fraction"], **terms}
+        tokens = (batch["labels"][:, 1:] != -100).sum()  # the positions kd_loss averages over
+        return {"on_policy": on_policy, "on_policy_fraction": state["on_policy_fraction"], **terms,
+                "tokens": tokens}
 
     val = pad_batch(val_examples, pad_id) if val_examples else None
     adapt = (_adaptive_lambda(state, student, teacher, val, temperature, divergence, eval_every)
@@ -344,8 +347,10 @@ def distill(student, # a trainable causal LM
     config = _run_config(examples, divergence, params, offline, replay, steps=steps,
                          batch_size=batch_size, lr=lr, alpha_ce=alpha_ce, temperature=temperature,
                          warmup=warmup, seed=seed, on_policy_fraction=on_policy_fraction,
-                         max_new_tokens=max_new_tokens, adaptive=adaptive, eval_every=eval_every)
+                         max_new_tokens=max_new_tokens, adaptive=adaptive, eval_every=eval_every,
+                         **({"grad_accum": grad_accum} if grad_accum != 1 else {}))  # old ones resume
     torch.manual_seed(seed)
     return train(student, loss_fn, steps, lr=lr, schedule="cosine", warmup=warmup, state=state,
+                 grad_accum=grad_accum,
                  on_step=adapt, callback=callback, checkpoint=checkpoint_dir, save_every=save_every,
                  config=config, desc="distilling", progress=progress)

@@ -43,12 +43,15 @@ class Finetuned(NamedTuple):
 def sft(student, tokenizer,
         records:list, # teacher-written `Record`s (instruction → output), or examples already tokenized (`input_ids`, `labels`)
         steps:int=50, batch_size:int=4, lr:float=1e-4, max_len:int=256,
+        grad_accum:int=1, # micro-batches of `batch_size` per step (transformers normalises by tokens)
         lora:dict|None=None, # e.g. {"r": 8}: train LoRA adapters only
         warmup:int=0, seed:int=0, output_dir:str|None=None, progress:bool=True) -> Finetuned:
     "Fine-tune `student` on teacher outputs with `transformers.Trainer`: the student and its training log."
     from datasets import Dataset
     from transformers import Trainer, TrainingArguments
     if steps < 1 or batch_size < 1: raise ValueError(f"steps and batch_size must be >= 1, got {steps} and {batch_size}")
+    if not isinstance(grad_accum, int) or grad_accum < 1:
+        raise ValueError(f"grad_accum must be an integer >= 1, got {grad_accum!r}")
     if not records: raise ValueError("no records to fine-tune on")
     examples = records if isinstance(records[0], dict) else tokenize_chat(records, tokenizer, max_len=max_len)
     if lora is not None:
@@ -56,6 +59,7 @@ def sft(student, tokenizer,
         student = add_lora(student, **lora)
     args = TrainingArguments(output_dir=output_dir or tempfile.mkdtemp(prefix="sft-"),
                              max_steps=steps, per_device_train_batch_size=batch_size,
+                             gradient_accumulation_steps=grad_accum,
                              learning_rate=lr, warmup_steps=warmup, lr_scheduler_type="cosine",
                              logging_steps=1, save_strategy="no",
                              report_to=[], seed=seed, use_cpu=not torch.cuda.is_available(),

@@ -1,0 +1,83 @@
+"""Gradient accumulation and several processes normalise by tokens (issue #32): with examples of very unequal
+lengths, one batch of 4 = two micro-batches of 2 = four of 1 = two processes with 2 each, in loss and in weights.
+Float32 is pinned: bf16's rounding would blur an equality to 1e-5."""
+import json, os, subprocess, sys
+import pytest
+import torch
+from safetensors.torch import load_file
+
+os.environ["DISTILL_NB_FLOAT32"] = "1"
+
+SETUP = '''
+import torch
+from distill_nb.core.data import Record, tokenize_chat
+from distill_nb.core.models import shrink, tiny_lm, tiny_tokenizer
+from distill_nb.core.teachers import HFTeacher
+tok = tiny_tokenizer()
+teacher = HFTeacher(tiny_lm(n_layers=4, hidden_size=64, seed=1), tok)
+# answers of 1 to 46 characters (the byte tokenizer: a token each), every length different
+lengths = [3, 40, 7, 25, 1, 46, 12, 30]
+records = [Record(id=str(i), instruction=f"Q{i}", output=("abcdefghij" * 5)[:n]) for i, n in enumerate(lengths)]
+examples = tokenize_chat(records, tok, max_len=96)
+'''
+
+def _distill(batch_size, grad_accum):
+    ns = {}; exec(SETUP, ns)
+    from distill_nb.distill.kd import distill
+    from distill_nb.core.models import shrink
+    student = shrink(ns["teacher"].model, keep=2)
+    hist = distill(student, ns["teacher"], ns["examples"], steps=3, batch_size=batch_size,
+                   grad_accum=grad_accum, lr=3e-3, warmup=0, progress=False)
+    return student.state_dict(), [h["loss"] for h in hist]
+
+def test_examples_have_unequal_lengths():
+    ns = {}; exec(SETUP, ns)
+    counts = sorted({sum(l != -100 for l in e["labels"]) for e in ns["examples"]})
+    assert counts[-1] > 3 * counts[0], counts
+
+def test_distill_one_batch_equals_accumulated_micro_batches():
+    w4, l4 = _distill(4, 1)
+    for bs, acc in [(2, 2), (1, 4)]:
+        w, l = _distill(bs, acc)
+        for k in w4: torch.testing.assert_close(w[k], w4[k], rtol=1e-4, atol=1e-5, msg=f"{k} ({bs}×{acc})")
+        assert l == pytest.approx(l4, rel=1e-4), (bs, acc)
+
+def test_distill_two_processes_equal_one(tmp_path):
+    script = tmp_path/"run.py"
+    script.write_text(SETUP + f'''
+from safetensors.torch import save_file
+from distill_nb.distill.kd import distill
+from distill_nb.core.train import world
+import json
+student = shrink(teacher.model, keep=2)
+hist = distill(student, teacher, examples, steps=3, batch_size=4, lr=3e-3, warmup=0, progress=False)
+rank = world()[0]
+save_file({{k: v.clone().contiguous() for k, v in student.state_dict().items() if k != "lm_head.weight"}},
+          f"{tmp_path}/w-{{rank}}.safetensors")
+json.dump([h["loss"] for h in hist], open(f"{tmp_path}/loss-{{rank}}.json", "w"))
+''')
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "HF_HUB_OFFLINE": "1"}
+    r = subprocess.run([sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2",
+                        str(script)], capture_output=True, text=True, timeout=300, env=env)
+    assert r.returncode == 0, r.stderr[-3000:]
+    w1, l1 = _distill(4, 1)
+    w2 = load_file(tmp_path/"w-0.safetensors")
+    for k in w2: torch.testing.assert_close(w2[k], w1[k], rtol=1e-4, atol=1e-5, msg=k)
+    assert json.loads((tmp_path/"loss-0.json").read_text()) == pytest.approx(l1, rel=1e-4)
+
+def test_sft_one_batch_equals_accumulated_micro_batches():
+    from distill_nb.distill.sft import sft
+    from distill_nb.core.models import shrink
+    def run(bs, acc):
+        ns = {}; exec(SETUP, ns)
+        out = sft(shrink(ns["teacher"].model, keep=2), ns["tok"], ns["examples"], steps=3, batch_size=bs,
+                  grad_accum=acc, lr=3e-3, progress=False)
+        return out.model.state_dict()
+    w4, w22 = run(4, 1), run(2, 2)
+    for k in w4: torch.testing.assert_close(w22[k], w4[k], rtol=1e-4, atol=1e-5, msg=k)
+
+def test_grad_accum_is_checked():
+    from distill_nb.distill.sft import sft
+    ns = {}; exec(SETUP, ns)
+    with pytest.raises(ValueError, match="grad_accum must be an integer >= 1"):
+        sft(ns["teacher"].model, ns["tok"], ns["examples"], grad_accum=0)
