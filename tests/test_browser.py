@@ -29,11 +29,18 @@ def chromium(*args, user_dir):
     if not CHROMIUM: pytest.fail("Debian's chromium is needed: apt-get install chromium")
     return subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={user_dir}", *args], capture_output=True, text=True, timeout=120)
 
-@pytest.mark.parametrize("page,expect", [("", ["distill_nb", "Install and run the demo", "Core"]),
-                                         ("00_core/00_models.html", ["Models", "shrink", "Tiny models for tests", "3.2 Distillation algorithms", "<mjx-container"])])
+PAGES = [("", ["distill_nb", "The course", "1 Foundations", "1.1 Soft targets and temperature", "Under the hood"]),
+         ("00_core/00_models.html", ["Models", "shrink", "Tiny models for tests", "Under the hood", "<mjx-container"]),
+         ("02_distill/03_kd.html", ["Token-level KD", "1.4 Token-level KD", "Previous", "Next"]),
+         ("00_core/03_teachers.html", ["Teachers", "2.1 Teachers"])]
+
+@pytest.mark.parametrize("page,expect", PAGES)
 def test_page_renders(site, page, expect, tmp_path):
+    "Each page renders its title, the course in the sidebar, its first code cell and a figure where it has one."
     dom = chromium("--dump-dom", f"{site}/{page}", user_dir=tmp_path/"u1").stdout
     for text in expect: assert text in dom, text
+    assert 'class="highlight' in dom or "jp-CodeCell" in dom, "no code cell on the page"
+    if page in ("", "02_distill/03_kd.html"): assert "<img" in dom, "no figure on the page"
     art = ROOT/"tests"/"artifacts"; art.mkdir(exist_ok=True)
     shot = art/f"{page.strip('/').replace('/', '_') or 'home'}.png"
     chromium(f"--screenshot={shot}", f"{site}/{page}", user_dir=tmp_path/"u2")

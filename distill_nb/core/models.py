@@ -44,7 +44,7 @@ def _load_gguf(folder:Path, gguf_file:str, dtype):
     cached = gguf_cache_path(gguf_path)
     if (cached/"config.json").exists():
         return AutoModelForCausalLM.from_pretrained(cached, dtype=dtype), AutoTokenizer.from_pretrained(cached)
-    # converted once in float32, whatever dtype is asked for now: the cache never holds rounded weights
+    # converted once in float32, whatever dtype is asked for: the cache never holds rounded weights
     model = AutoModelForCausalLM.from_pretrained(folder, gguf_file=gguf_file, dtype=torch.float32)
     tok = AutoTokenizer.from_pretrained(folder, gguf_file=gguf_file)
     # the weights are plain floats now; transformers still marks the model as quantized, which blocks saving and training
@@ -92,21 +92,23 @@ def cpu_bf16() -> tuple[bool, str]:
                        f"({torch.backends.cpu.get_cpu_capability()})")
     speedup = _matmul_speedup()
     if speedup < 1.3:
-        return False, f"float32: {'/'.join(native)} reported, but bfloat16 ran only {speedup:.1f}x float32"
-    return True, (f"bfloat16: this CPU computes it natively ({'/'.join(native)}); a 512x512 matmul ran "
-                  f"{speedup:.1f}x float32 (set {FLOAT32}=1 for float32)")
+        return False, (f"float32: {'/'.join(native)} reported, but bfloat16 ran only "
+                       f"{speedup:.1f}x float32")
+    return True, (f"bfloat16: this CPU computes it natively ({'/'.join(native)}); "
+                  f"a 512x512 matmul ran {speedup:.1f}x float32 (set {FLOAT32}=1 for float32)")
 
 # %% ../../nbs/00_core/00_models.ipynb #b5ebdb63
 _said = set()
 
 def pick_dtype(device:torch.device, dtype:str|torch.dtype="auto") -> torch.dtype:
-    "`'auto'`: bfloat16 on a GPU or CPU that computes in it (`cpu_bf16`), else float32; or a given dtype."
+    "`'auto'`: bfloat16 on a GPU or CPU that computes in it (`cpu_bf16`), else float32; or `dtype`."
     if dtype != "auto":
         if not isinstance(dtype, torch.dtype):
             raise ValueError(f"dtype must be 'auto' or a torch dtype, got {dtype!r}")
         return dtype
     if os.environ.get(FLOAT32) == "1": return torch.float32
-    if device.type == "cuda": return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float32
+    if device.type == "cuda":
+        return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float32
     if device.type != "cpu": return torch.float32
     use, why = cpu_bf16()
     if why not in _said:  # the choice is said once
@@ -127,8 +129,8 @@ def to_device(batch:dict, device) -> dict:
 def load_causal_lm(path_or_id:str|Path, # a local folder or a hub id (hubs need a network)
                    gguf_file:str|None=None, # a .gguf file name inside `path_or_id`, dequantized to float
                    device:str|torch.device="auto", # see `pick_device`
-                   dtype:str|torch.dtype="auto", # see `pick_dtype`: bf16 where the processor computes it
-                   trust_remote_code:bool=False): # run Python code shipped in the folder (off by default)
+                   dtype:str|torch.dtype="auto", # see `pick_dtype`: bf16 where the CPU/GPU computes it
+                   trust_remote_code:bool=False): # run Python code the folder ships (off by default)
     "Load `(model, tokenizer)` for a causal LM onto `device`, in eval mode, tokenizer set up for batched generation."
     device = pick_device(device); dtype = pick_dtype(device, dtype)
     folder = Path(path_or_id)

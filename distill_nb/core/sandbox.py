@@ -42,7 +42,7 @@ def decode(x, depth:int=0):
 
 # %% ../../nbs/00_core/09_sandbox.ipynb #40345536
 class SandboxUnavailable(RuntimeError):
-    "No OS boundary can be had here for model-written code (and running without one was not asked for)."
+    "No OS boundary can be had here for model-written code (and running without one not asked)."
 
 # %% ../../nbs/00_core/09_sandbox.ipynb #e6a77c19
 # the system calls model-written code never needs: new processes and programs, sockets, device files
@@ -274,7 +274,8 @@ def _run_against(channel:_Channel, tests:list[str]) -> tuple[bool, str]:
     "Each test, here, with the names the worker defined bound to proxies or values."
     reply = channel.receive()
     if "error" in reply: return False, str(reply["error"])[:300]
-    if type(reply.get("names")) is not dict: raise _Unreadable("the first reply is not the code's names")
+    if type(reply.get("names")) is not dict:
+        raise _Unreadable("the first reply is not the code's names")
     ns = {"__name__": "__main__"}
     for name, what in reply["names"].items():
         ns[name] = _Function(name, channel) if what == "callable" else decode(what["value"])

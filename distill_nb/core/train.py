@@ -35,14 +35,14 @@ def unwrap(model):
 
 # %% ../../nbs/00_core/04_train.ipynb #c51bbac5
 def _precision(precision:str, device:torch.device) -> str:
-    "accelerate's mixed precision: 'auto' is bf16 where `pick_dtype` picks it (a GPU or CPU that computes it)."
+    "accelerate's mixed precision: 'auto' is bf16 where `pick_dtype` picks it (a GPU or CPU computing it)."
     if precision not in ("auto", "no", "bf16", "fp16"):
         raise ValueError(f"precision must be 'auto', 'no', 'bf16' or 'fp16', got {precision!r}")
     if precision != "auto": return precision
     return "bf16" if pick_dtype(device) == torch.bfloat16 else "no"
 
 def _float32_master(params:list, mixed:str) -> dict:
-    "Under mixed precision the optimizer keeps float32 weights: half-type trainable parameters are upcast."
+    "Under mixed precision the optimizer keeps float32 weights: half-type trainable ones are upcast."
     if mixed == "no": return {}
     half = {p: p.dtype for p in params if p.dtype in (torch.bfloat16, torch.float16)}
     for p in half: p.data = p.data.float()
@@ -73,7 +73,8 @@ def _check_resume(saved:dict, config:dict, ckpt:Path):
 def _tokens(n) -> float:
     "A micro-batch's weight: the number of tokens its loss averages over (a count > 0)."
     n = float(n.detach()) if isinstance(n, torch.Tensor) else float(n)
-    if not (n > 0 and math.isfinite(n)): raise ValueError(f"loss_fn returned tokens={n}: it must be a count > 0")
+    if not (n > 0 and math.isfinite(n)):
+        raise ValueError(f"loss_fn returned tokens={n}: it must be a count > 0")
     return n
 
 
@@ -97,8 +98,10 @@ def train(model, # the model to train, in place (its trainable parameters)
     if not isinstance(steps, int) or steps < 1: raise ValueError(f"steps must be an integer >= 1, got {steps!r}")
     if not (isinstance(lr, (int, float)) and math.isfinite(lr) and lr > 0): raise ValueError(f"lr must be a finite number > 0, got {lr}")
     if not isinstance(grad_accum, int) or grad_accum < 1: raise ValueError(f"grad_accum must be an integer >= 1, got {grad_accum!r}")
-    if max_grad_norm is not None and not (isinstance(max_grad_norm, (int, float)) and max_grad_norm > 0):
-        raise ValueError(f"max_grad_norm must be a number > 0 (or None: no clipping), got {max_grad_norm!r}")
+    clip_ok = isinstance(max_grad_norm, (int, float)) and max_grad_norm > 0
+    if max_grad_norm is not None and not clip_ok:
+        raise ValueError(f"max_grad_norm must be a number > 0 (or None: no clipping), "
+                         f"got {max_grad_norm!r}")
     dev = pick_device(device)
     if world()[1] == 1:  # one process: let each call choose its device and precision (accelerate keeps the first)
         from accelerate.state import AcceleratorState
@@ -107,7 +110,7 @@ def train(model, # the model to train, in place (its trainable parameters)
     acc = Accelerator(cpu=dev.type == "cpu", mixed_precision=mixed)
     params = [p for p in model.parameters() if p.requires_grad]
     if not params: raise ValueError("the model has no trainable parameters")
-    half = _float32_master(params, mixed)  # float32 master weights and optimizer state, bf16 compute
+    half = _float32_master(params, mixed)  # float32 master weights and optimizer; bf16 compute
     opt = torch.optim.AdamW(params, lr=lr, weight_decay=weight_decay)
     sched = _schedule(opt, schedule, warmup, steps)
     wrapped, opt = acc.prepare(model, opt)
@@ -137,7 +140,7 @@ def train(model, # the model to train, in place (its trainable parameters)
             if p.grad is not None: p.grad.mul_(acc.num_processes / total)
         if max_grad_norm is not None: acc.clip_grad_norm_(wrapped.parameters(), max_grad_norm)
         opt.step(); sched.step(); opt.zero_grad(set_to_none=True)
-        means = (acc.reduce(torch.stack(list(sums.values())), "sum") / total).tolist()  # token means
+        means = (acc.reduce(torch.stack(list(sums.values())), "sum") / total).tolist()  # per token
         rec = {"step": step + 1, "lr": sched.get_last_lr()[0], **extra, **dict(zip(sums, means))}
         if on_step: on_step(rec)
         history.append(rec)
@@ -152,6 +155,6 @@ def train(model, # the model to train, in place (its trainable parameters)
             tmp.replace(ckpt)  # atomic: an interrupted save never leaves a half checkpoint
     acc.wait_for_everyone()
     acc.unwrap_model(wrapped, keep_fp32_wrapper=False)  # the caller's model keeps no autocast wrapper
-    for p, dtype in half.items(): p.data = p.data.to(dtype)  # the trained weights, in the model's own dtype
+    for p, dtype in half.items(): p.data = p.data.to(dtype)  # trained weights, in the model's dtype
     model.eval()
     return history

@@ -348,7 +348,8 @@ def distill(student, # a trainable causal LM
                          batch_size=batch_size, lr=lr, alpha_ce=alpha_ce, temperature=temperature,
                          warmup=warmup, seed=seed, on_policy_fraction=on_policy_fraction,
                          max_new_tokens=max_new_tokens, adaptive=adaptive, eval_every=eval_every,
-                         **({"grad_accum": grad_accum} if grad_accum != 1 else {}))  # old ones resume
+                         # only when set: checkpoints from before grad_accum still resume
+                         **({"grad_accum": grad_accum} if grad_accum != 1 else {}))
     torch.manual_seed(seed)
     return train(student, loss_fn, steps, lr=lr, schedule="cosine", warmup=warmup, state=state,
                  grad_accum=grad_accum,

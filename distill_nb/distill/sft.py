@@ -43,7 +43,7 @@ class Finetuned(NamedTuple):
 def sft(student, tokenizer,
         records:list, # teacher-written `Record`s (instruction → output), or examples already tokenized (`input_ids`, `labels`)
         steps:int=50, batch_size:int=4, lr:float=1e-4, max_len:int=256,
-        grad_accum:int=1, # micro-batches of `batch_size` per step (transformers normalises by tokens)
+        grad_accum:int=1, # micro-batches of `batch_size` a step (normalised by tokens)
         lora:dict|None=None, # e.g. {"r": 8}: train LoRA adapters only
         warmup:int=0, seed:int=0, output_dir:str|None=None, progress:bool=True) -> Finetuned:
     "Fine-tune `student` on teacher outputs with `transformers.Trainer`: the student and its training log."
