@@ -78,7 +78,9 @@ def site_notebook(nb:dict) -> dict:
         if c["cell_type"] == "raw" and (fm := _frontmatter(src)):
             title = f"# {fm.get('title', '')}\n\n> {fm['description']}" if fm.get("description") else f"# {fm.get('title', '')}"
             cells.append({"cell_type": "markdown", "metadata": {}, "source": title}); continue
-        if c["cell_type"] == "markdown": c = {**c, "source": _unlink_code(src)}
+        if c["cell_type"] == "markdown":  # links between notebooks go to their pages
+            c = {**c, "source": re.sub(r"\]\(([^)\s:]+)\.ipynb(#[^)\s]*)?\)", r"](\1.html\2)",
+                                       _unlink_code(src))}
         if c["cell_type"] == "code":
             c = {**c, "outputs": [_strip_pandoc_attrs(o) for o in c.get("outputs", [])]}
             directives = [l for l in src.splitlines() if l.startswith("#|")]
@@ -188,7 +190,7 @@ def _mkdocs_config(src:Path, site:Path, title:str) -> dict:
             "extra_javascript": ["assets/js/mathjax-config.js", "assets/js/tex-svg.js"],
             "plugins": ["search",
                         {"mkdocs-jupyter": {"include_source": False, "execute": False,
-                                            "ignore_h1_titles": False,
+                                            "ignore_h1_titles": True,  # the numbered titles
                                                        "remove_tag_config": {"remove_input_tags": ["remove_input"]}}}],
             "nav": nav(src)}
 
