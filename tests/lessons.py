@@ -66,7 +66,7 @@ def unsaved_outputs(path:Path) -> list[str]:
     return problems
 
 # a measured number: a decimal or a percentage, not part of a name (Qwen2.5, 1.5B), a section (§3.2) or a setting (λ = 0.5)
-NUMBER = re.compile(r"(?<![\w.§/=-])(?<!= )(\d+(?:\.\d+)?%|\d+\.\d+)(?![\w.]*\d|[A-Za-z-])")
+NUMBER = re.compile(r"(?<![\w.§/=-])(?<!= )(?<!lesson )(?<!lessons )(?<!part )(?<!parts )(\d+(?:\.\d+)?%|\d+\.\d+)(?![\w.]*\d|[A-Za-z-])")
 RUN_NAMED = re.compile(r"\b20\d\d-\d\d-\d\d\b|benchmarks/|\bissue #?\d+|\bpaper\b|et al\.|\bv\d", re.I)
 
 def _sentences(markdown:str):

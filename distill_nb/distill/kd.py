@@ -306,6 +306,7 @@ def distill(student, # a trainable causal LM
             examples:list[dict], # from `tokenize_chat` (or `cache_topk` for offline KD)
             steps:int=100, batch_size:int=4, lr:float=1e-4,
             grad_accum:int=1, # micro-batches of `batch_size` per step, normalised by their tokens
+            precision:str="auto", # bf16 autocast where the CPU/GPU computes it; "no": float32
             alpha_ce:float=0.5, # weight of CE on the labels; the divergence gets 1 - alpha_ce
             temperature:float=1.0,
             divergence:str|Callable="forward_kl", # a name from `DIVERGENCES` or a function
@@ -352,6 +353,6 @@ def distill(student, # a trainable causal LM
                          **({"grad_accum": grad_accum} if grad_accum != 1 else {}))
     torch.manual_seed(seed)
     return train(student, loss_fn, steps, lr=lr, schedule="cosine", warmup=warmup, state=state,
-                 grad_accum=grad_accum,
+                 grad_accum=grad_accum, precision=precision,
                  on_step=adapt, callback=callback, checkpoint=checkpoint_dir, save_every=save_every,
                  config=config, desc="distilling", progress=progress)
