@@ -29,7 +29,7 @@ from distill_nb.evaluate.tasks import answer_accuracy, word_problems
 
 class Remembered:
     "A white-box teacher whose logits of each batch are computed once and then read back (bf16)."
-    white_box = True
+    capabilities = frozenset({"generate", "logits"})
     def __init__(self, teacher):
         self.teacher, self.tokenizer, self.name, self.seen = teacher, teacher.tokenizer, teacher.name, {}
     def logits(self, batch):

@@ -8,7 +8,7 @@ import json, random, time
 from pathlib import Path
 from typing import Callable
 from .distill.divergences import check_temperature
-from .core.teachers import WhiteBoxError, teacher_name
+from .core.teachers import WhiteBoxError, require, teacher_name
 from .recipes import Outcome
 
 # %% auto #0
@@ -76,9 +76,7 @@ def _white_box(teacher):
     from distill_nb.core.ladder import load_teacher
     from distill_nb.core.teachers import load_default_teacher
     if isinstance(teacher, (str, Path)): teacher = load_teacher(teacher)
-    if teacher is not None and not getattr(teacher, "white_box", False):
-        raise WhiteBoxError("the demo distils token-level KD and needs a white-box teacher; "
-                            f"{teacher_name(teacher)} is black-box")
+    if teacher is not None: require(teacher, "logits", "the demo (token-level KD)")
     return teacher or load_default_teacher()
 
 def run_demo(out:str="demo_out", # folder: labels_<N>tok.jsonl, report.json, report.png

@@ -150,9 +150,8 @@ def soft_labels(teacher, prompts:list,
                 options:list[str], # e.g. ["yes", "no"]: told apart by their first token
                 k:int=20, system:str|None=None) -> torch.Tensor:
     "(N, K) log-probabilities of the options from any teacher's next-token top-k (`next_topk`), renormalised."
-    from distill_nb.core.teachers import teacher_name
-    if not hasattr(teacher, "next_topk"): raise TypeError(f"{teacher_name(teacher)} gives no next-token log-probs: "
-                                                          "soft labels need a white-box or log-prob-serving teacher")
+    from distill_nb.core.teachers import require
+    require(teacher, "next_topk", "soft labels over options")
     ids = option_ids(teacher.tokenizer, options)
     top = teacher.next_topk(prompts, k, system)
     lp = torch.full((len(prompts), len(ids)), float("nan"))

@@ -29,7 +29,7 @@ def domain_recipe(teacher, student, # a teacher (KD or SFT: see `method`) and th
                                         # the student's vocabulary, else SFT on its text
                   seed:int=0, progress:bool=True) -> tuple[Outcome, Elicited]:
     "Rationalize the seeds with the teacher, distill the training ones into `student`, judge on the held-out ones."
-    from distill_nb.core.teachers import generate
+    from distill_nb.core.teachers import generate, has
     from distill_nb.distill.kd import distill
     from distill_nb.distill.sft import sft
     from distill_nb.evaluate.metrics import teacher_kl, rouge_l
@@ -37,7 +37,7 @@ def domain_recipe(teacher, student, # a teacher (KD or SFT: see `method`) and th
         raise ValueError(f"seeds need a reference output and meta['key']: {missing[:5]}")
     tok = tokenizer or getattr(teacher, "tokenizer", None)
     if tok is None: raise ValueError("a black-box teacher needs the student's `tokenizer`")
-    white = getattr(teacher, "white_box", False)
+    white = has(teacher, "logits")
     shared = white and teacher.tokenizer.get_vocab() == tok.get_vocab()
     method = method or ("kd" if shared else "sft")
     if method not in ("kd", "sft"):

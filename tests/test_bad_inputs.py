@@ -8,7 +8,7 @@ import torch
 
 from distill_nb.core.data import JsonlStore, Record, check_examples, fill, load_seed, pad_batch, tokenize_chat
 from distill_nb.core.models import shrink, tiny_lm, tiny_tokenizer
-from distill_nb.core.teachers import APITeacher, HFTeacher, Scored, WhiteBoxError, as_messages
+from distill_nb.core.teachers import APITeacher, HFTeacher, Scored, WhiteBoxError, as_messages, CapabilityError
 from distill_nb.core.ladder import fake_rung, load_teacher, teacher_file
 from distill_nb.distill.cross_tokenizer import cross_tokenizer_cache, cross_tokenizer_distill, uld_distance
 from distill_nb.evaluate.tasks import answer_accuracy, final_number, word_problems
@@ -140,7 +140,7 @@ CASES = {
     "distill no cache offline":    (lambda p: distill(shrink(LM, 1), None, EX), ValueError, "need a top-k cache"),
     "distill unknown divergence":  (lambda p: distill(shrink(LM, 1), T, EX, divergence="kl"), ValueError, "unknown divergence 'kl'"),
     "distill other vocabulary":    (lambda p: distill(tiny_lm(vocab_size=300), T, EX, steps=1), ValueError, "student vocabulary (300) differs"),
-    "cache from an API":           (lambda p: cache_topk(API, EX), ValueError, "score needs the served model's tokenizer"),
+    "cache from an API":           (lambda p: cache_topk(API, EX), CapabilityError, "caching top-k log-probs needs a teacher's score"),
     "dpo beta 0":                  (lambda p: dpo_loss(*torch.zeros(4, 1), beta=0), ValueError, "beta must be > 0"),
     "dpo sft without lengths":     (lambda p: dpo_loss(*torch.zeros(4, 1), sft_weight=1.0), ValueError, "needs chosen_tokens"),
     "pro unsorted":                (lambda p: pro_loss(torch.zeros(1, 3), torch.tensor([[1.0, 2.0, 3.0]])), ValueError, "sorted best first"),

@@ -73,7 +73,6 @@ KNOWN = {  # problems found on 2026-12-06 in lessons written before the checker:
         '05_classic/05_encoder': 5,
     },
     'unsaved_outputs': {
-        '00_core/03_teachers': 1,
         '01_elicit/03_features': 4,
         '01_elicit/04_feedback': 4,
         '01_elicit/05_self_knowledge': 2,

@@ -19,7 +19,7 @@ class Killed(Exception): "The process died here (Ctrl-C, a closed laptop lid, SI
 
 class Dies:
     "Wraps a teacher; counts generate calls and dies at call `at` (never, if None)."
-    def __init__(self, teacher, at=None): self.teacher, self.at, self.calls, self.white_box = teacher, at, 0, teacher.white_box
+    def __init__(self, teacher, at=None): self.teacher, self.at, self.calls, self.capabilities = teacher, at, 0, teacher.capabilities
     @property
     def name(self): return "the-teacher"  # the same teacher across runs, whatever wraps it
     def __getattr__(self, k): return getattr(self.teacher, k)
@@ -102,7 +102,7 @@ def test_features_keep_each_shard(tmp_path, tiny_teacher):
             if self.calls == 2: raise Killed
             return self.inner(**kw)
     class Teacher:
-        white_box, tokenizer, logits, name, model = True, tiny_teacher.tokenizer, tiny_teacher.logits, tiny_teacher.name, DiesOnSecondBatch()
+        capabilities, tokenizer, logits, name, model = tiny_teacher.capabilities, tiny_teacher.tokenizer, tiny_teacher.logits, tiny_teacher.name, DiesOnSecondBatch()
     with pytest.raises(Killed): extract_features(Teacher(), recs, tmp_path, batch_size=3)
     assert len(JsonlStore(tmp_path/"features.jsonl")) == 3
     index = extract_features(tiny_teacher, recs, tmp_path, batch_size=3)

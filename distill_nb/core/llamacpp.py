@@ -37,7 +37,7 @@ def gguf_tokenizer(gguf_path:str|Path):
 # %% ../../nbs/00_core/05_llamacpp.ipynb #f1047c2e
 class LlamaCppTeacher:
     "A white-box teacher on llama.cpp: the GGUF file runs as shipped (quantised), fast one prompt at a time on a CPU."
-    white_box = True
+    capabilities = frozenset({"generate", "logits", "score", "next_topk"})  # no hidden states
     def __init__(self, gguf_path:str|Path,
                  tokenizer=None, # default: the tokenizer inside the GGUF file
                  n_ctx:int=1024, # longest prompt + answer, in tokens

@@ -14,21 +14,31 @@ from .data import TopK
 from .models import load_causal_lm, default_teacher_path, DEFAULT_TEACHER_GGUF, prepare_tokenizer, model_device
 
 # %% auto #0
-__all__ = ['Teacher', 'WhiteBoxError', 'TeacherError', 'teacher_name', 'require_white_box', 'as_messages', 'check_prompts',
-           'check_generation', 'HFTeacher', 'generate', 'Scored', 'chat_ids', 'completion_ids', 'score_with_logits',
-           'next_topk_with_logits', 'token_bytes', 'token_texts', 'APITeacher', 'load_default_teacher', 'tiny_teacher',
-           'FunctionTeacher', 'route']
+__all__ = ['CAPABILITIES', 'Teacher', 'CapabilityError', 'WhiteBoxError', 'TeacherError', 'teacher_name', 'capabilities', 'has',
+           'require', 'require_white_box', 'as_messages', 'check_prompts', 'check_generation', 'HFTeacher', 'generate',
+           'Scored', 'chat_ids', 'completion_ids', 'score_with_logits', 'next_topk_with_logits', 'token_bytes',
+           'token_texts', 'APITeacher', 'load_default_teacher', 'tiny_teacher', 'FunctionTeacher', 'capability_table',
+           'route']
 
 # %% ../../nbs/00_core/03_teachers.ipynb #2ab6f078
 @runtime_checkable
 class Teacher(Protocol):
-    "Anything that turns prompts (strings or chat message lists) into texts."
-    white_box: bool
+    "Anything that turns prompts (strings or chat messages) into texts, and says what else it gives."
+    capabilities: frozenset  # of CAPABILITIES' names
     def generate(self, prompts:list, **gen) -> list[str]: ...
 
 # %% ../../nbs/00_core/03_teachers.ipynb #f39a06f8
-class WhiteBoxError(TypeError):
-    "Raised when a method needs a teacher's logits or hidden states but the teacher is black-box."
+CAPABILITIES = {"generate": "text for prompts",
+                "logits": "next-token logits at every position of a tokenized batch",
+                "hidden_states": "the hidden states of chosen layers",
+                "score": "log-probs of given completions",
+                "next_topk": "the top-k log-probs of the next token"}
+
+class CapabilityError(TypeError):
+    "A method needs something of a teacher (a capability) that this teacher cannot give."
+
+class WhiteBoxError(CapabilityError):
+    "A method needs a teacher's logits or hidden states, and the teacher is black-box."
 
 # %% ../../nbs/00_core/03_teachers.ipynb #3c2f6ddf
 class TeacherError(RuntimeError):
@@ -41,12 +51,43 @@ def teacher_name(teacher) -> str:
     "A short name for the teacher that made a record (kept in its settings, so a resume cannot mix teachers)."
     return getattr(teacher, "name", None) or type(teacher).__name__
 
+# %% ../../nbs/00_core/03_teachers.ipynb #cap00001
+def capabilities(teacher) -> frozenset:
+    "What `teacher` declares it can give; a teacher that declares nothing can only `generate`."
+    caps = getattr(teacher, "capabilities", None)  # the one place that reads the declaration
+    if caps is None: return frozenset({"generate"})
+    if unknown := set(caps) - CAPABILITIES.keys():
+        raise ValueError(f"{type(teacher).__name__} declares unknown capabilities "
+                         f"{sorted(unknown)}; "
+                         f"known: {list(CAPABILITIES)}")
+    return frozenset(caps)
+
+def has(teacher, capability:str) -> bool:
+    "Whether `teacher` can give `capability` (a key of `CAPABILITIES`)."
+    if capability not in CAPABILITIES:
+        raise ValueError(f"unknown capability {capability!r}; known: {list(CAPABILITIES)}")
+    return capability in capabilities(teacher)
+
+# %% ../../nbs/00_core/03_teachers.ipynb #cap00002
+_SERVED = "APITeacher(tokenizer=...) on a server that returns log-probs"
+_WHO_CAN = {"generate": "every teacher", "logits": "HFTeacher, LlamaCppTeacher",
+            "hidden_states": "HFTeacher", "next_topk": f"HFTeacher, LlamaCppTeacher, {_SERVED}",
+            "score": f"HFTeacher, LlamaCppTeacher, {_SERVED}"}
+
+def require(teacher, capability:str, what:str):
+    "The one gate: a clear error naming `what`, the missing capability and the teachers that have it."
+    if has(teacher, capability): return
+    white = capability in ("logits", "hidden_states")
+    raise (WhiteBoxError if white else CapabilityError)(
+        f"{what} needs a {'white-box ' if white else ''}teacher's {capability} "
+        f"({CAPABILITIES[capability]}); "
+                f"{teacher_name(teacher)} gives only {', '.join(sorted(capabilities(teacher)))}. "
+                f"Teachers that can: {_WHO_CAN[capability]}")
+
 # %% ../../nbs/00_core/03_teachers.ipynb #f66b8481
 def require_white_box(teacher, what:str):
-    "Raise a `WhiteBoxError` naming `what` unless `teacher` gives logits (a white-box teacher)."
-    if not getattr(teacher, "white_box", False) or not hasattr(teacher, "logits"):
-        raise WhiteBoxError(f"{what} needs a white-box teacher's logits; {teacher_name(teacher)} is black-box "
-                            "(an API returns text only: use SFT on its answers instead)")
+    "`require(teacher, 'logits', what)`: a `WhiteBoxError` unless `teacher` gives logits."
+    require(teacher, "logits", what)
 
 # %% ../../nbs/00_core/03_teachers.ipynb #cb9dc2df
 def as_messages(prompt, system:str|None=None) -> list[dict]:
@@ -78,11 +119,16 @@ def check_generation(temperature:float, max_new_tokens:int, top_p:float=1.0):
 # %% ../../nbs/00_core/03_teachers.ipynb #58268fa6
 class HFTeacher:
     "A white-box teacher: a local causal LM and its tokenizer."
-    white_box = True
+    capabilities = frozenset(CAPABILITIES)  # all of them: the model is here
     def __init__(self, model, tokenizer, batch_size:int=8):
         if not hasattr(model, "generate"): raise TypeError(f"HFTeacher needs a causal LM with generate(), got {type(model).__name__}")
         if not isinstance(batch_size, int) or batch_size < 1: raise ValueError(f"batch_size must be an integer >= 1, got {batch_size!r}")
         self.model, self.tokenizer, self.batch_size = model.eval(), prepare_tokenizer(tokenizer), batch_size
+
+    @property
+    def vocab_size(self) -> int:
+        "Rows of the output embedding: the size of the distributions it gives."
+        return self.model.get_output_embeddings().weight.shape[0]
 
     @property
     def name(self) -> str:
@@ -310,7 +356,7 @@ class _Deadline:
 
 class APITeacher:
     "A black-box teacher behind an OpenAI-compatible chat completions API (vLLM, llama.cpp, transformers serve, hosted)."
-    white_box = False
+    capabilities = frozenset({"generate", "score", "next_topk"})  # log-probs: with tokenizer=
     def __init__(self, base_url:str, # e.g. "http://127.0.0.1:8000/v1"
                  model:str,
                  api_key:str|None=None, # default: $OPENAI_API_KEY, else a placeholder for local servers
@@ -331,6 +377,7 @@ class APITeacher:
                                             *re.findall(r"[?&][^=&]*=([^&\s]+)", base_url)] if len(s) >= 4}, key=len, reverse=True)
         self.base_url, self.model, self.max_concurrency, self.max_retries, self.timeout = _redact_url(base_url), model, max_concurrency, max_retries, timeout
         self._transport, self.tokenizer, self._tmap, self.prompt_ids = _Deadline(), tokenizer, None, prompt_ids
+        if tokenizer is None: self.capabilities = frozenset({"generate"})  # no ids for its tokens
         self.client = openai.OpenAI(base_url=base_url, api_key=key, max_retries=0, timeout=timeout,
                                     http_client=httpx.Client(transport=self._transport))
 
@@ -545,7 +592,7 @@ def tiny_teacher(answers:list[str]|None=None, # default: a few short sentences
 # %% ../../nbs/00_core/03_teachers.ipynb #3210c058
 class FunctionTeacher:
     "A black-box teacher whose reply to each prompt is `fn(last user message)`."
-    white_box = False
+    capabilities = frozenset({"generate"})
     def __init__(self, fn:Callable[[str], str]): self.fn = fn
     def generate(self, prompts:list, max_new_tokens:int=128, temperature:float=0.0, top_p:float=1.0,
                  system:str|None=None, progress:bool=False) -> list[str]:
@@ -554,6 +601,20 @@ class FunctionTeacher:
         return [str(self.fn(last(p))).strip() for p in check_prompts(prompts)]
     def logits(self, *args, **kw):
         raise WhiteBoxError("FunctionTeacher is a black-box teacher: it writes text, no logits")
+
+# %% ../../nbs/00_core/03_teachers.ipynb #cap00004
+def capability_table():
+    "Which teacher gives what, from the classes' `capabilities` (a DataFrame of ✓)."
+    import pandas as pd
+    from distill_nb.core.llamacpp import LlamaCppTeacher  # (loads llama.cpp only when one is built)
+    classes = (HFTeacher, LlamaCppTeacher, APITeacher, FunctionTeacher)
+    rows = {c.__name__: c.capabilities for c in classes}
+    rows["APITeacher"] = APITeacher.capabilities  # with tokenizer=; without it, an instance says:
+    rows["APITeacher, no tokenizer"] = APITeacher("http://127.0.0.1:9/v1", "any").capabilities
+    rows = {name: rows[name] for name in ("HFTeacher", "LlamaCppTeacher", "APITeacher",
+                                          "APITeacher, no tokenizer", "FunctionTeacher")}
+    return pd.DataFrame({name: {c: "✓" if c in caps else "" for c in CAPABILITIES}
+                         for name, caps in rows.items()}).T
 
 # %% ../../nbs/00_core/03_teachers.ipynb #963dad6e
 def _field(item, by:str):

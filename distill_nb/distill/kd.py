@@ -14,7 +14,7 @@ from ..core.data import check_examples, pad_batch, response_start
 from ..core.models import model_device, to_device
 from ..core.train import shard, train, unwrap, world
 from ..core.renamed import renamed
-from ..core.teachers import WhiteBoxError, require_white_box
+from ..core.teachers import WhiteBoxError, has, require, require_white_box
 from ..core.data import TopK
 from .divergences import forward_kl, DIVERGENCES, check_temperature
 
@@ -63,8 +63,8 @@ def cache_topk(teacher, # white-box (every position), or served with log-probs (
     "Examples with the teacher's top-k next-token log-probs at every position (`topk_indices`, `topk_logprobs`, `topk_tail`)."
     examples = check_examples(examples)
     if not isinstance(batch_size, int) or batch_size < 1: raise ValueError(f"batch_size must be an integer >= 1, got {batch_size!r}")
-    if not (getattr(teacher, "white_box", False) and hasattr(teacher, "logits")):
-        if not hasattr(teacher, "score"): require_white_box(teacher, "caching top-k log-probs")
+    if not has(teacher, "logits"):  # a served teacher: its log-probs at the response positions
+        require(teacher, "score", "caching top-k log-probs")
         return _cache_scored(teacher, examples, k)
     out = []
     for i in range(0, len(examples), batch_size):

@@ -8,7 +8,7 @@ import random
 import torch
 from ..core.data import pad_batch
 from ..core.models import model_device
-from ..core.teachers import chat_ids, check_prompts, teacher_name
+from ..core.teachers import chat_ids, check_prompts, require, teacher_name
 from ..core.train import train
 from .kd import sample_continuations
 from .divergences import check_temperature
@@ -48,8 +48,7 @@ def on_policy_distill(student,
                       temperature:float=1.0, seed:int=0, callback=None,
                       progress:bool=True) -> list[dict]:
     "The student samples, the teacher scores the sampled tokens, and log p − log q is each token's reward."
-    if not hasattr(teacher, "score"): raise TypeError(f"{teacher_name(teacher)} cannot score a given text: on-policy "
-                                                      "distillation needs the teacher's log-probs of the student's tokens")
+    require(teacher, "score", "on-policy distillation (log-probs of the student's tokens)")
     prompts = check_prompts(prompts)
     if not prompts: raise ValueError("no prompts to sample from")
     check_temperature(temperature)  # the student must sample: greedy decoding gives no gradient estimate

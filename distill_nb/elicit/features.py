@@ -12,7 +12,7 @@ from safetensors.torch import save_file, load_file
 from ..core.data import JsonlStore, Record, pad_batch, tokenize_chat, trained_positions
 from .labeling import elicit
 from ..core.models import model_device, to_device
-from ..core.teachers import WhiteBoxError, require_white_box
+from ..core.teachers import WhiteBoxError, require, require_white_box
 from ..core.data import TopK
 
 # %% auto #0
@@ -35,7 +35,7 @@ def extract_features(teacher, records:list[Record], out_dir:str|Path, top_k:int=
                      layers:list[int]|None=None, # hidden states to keep (0 = embeddings); None: none
                      batch_size:int=8, max_len:int=256, seed:int=0) -> JsonlStore:
     "Per response token: top-k log-probs (+ tail), maybe sampled tokens and hidden states, in shards."
-    require_white_box(teacher, "feature extraction")
+    require(teacher, "hidden_states", "feature extraction")  # it runs the model itself
     if top_k < 1: raise ValueError(f"top_k must be >= 1, got {top_k}")
     out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
     index, g = JsonlStore(out/"features.jsonl"), torch.Generator().manual_seed(seed)

@@ -62,6 +62,7 @@ def step_by_step(records:list[Record]) -> list[Record]:
 # %% ../../nbs/03_skills/02_alignment.ipynb #7c8e6c20
 import torch
 from ..recipes import option_logprobs, soft_labels
+from ..core.teachers import has, require
 
 PREFER_LETTER = "Question: {q}\n\nAnswer A: {a}\n\nAnswer B: {b}\n\nWhich answer is better? Reply with one letter, A or B."
 
@@ -94,13 +95,11 @@ def prefer_prob(judge, prompts:list[str], answers:list[str], references:list[str
     if not prompts: raise ValueError("no prompts to judge")
     if judge_by not in ("prompt", "likelihood"):
         raise ValueError(f"judge_by must be 'prompt' or 'likelihood', got {judge_by!r}")
-    white = getattr(judge, "white_box", False)
+    white = has(judge, "logits")
     if judge_by == "likelihood":
-        if not (white or hasattr(judge, "score") and getattr(judge, "tokenizer", None) is not None):
-            raise ValueError("the likelihood judge needs a white-box teacher, or a served one that returns log-probs "
-                             "(APITeacher with the model's tokenizer)")
+        if not white: require(judge, "score", "the likelihood judge")
         return torch.sigmoid(teacher_scores(judge, prompts, answers) - teacher_scores(judge, prompts, references))
-    if white or getattr(judge, "tokenizer", None) is not None and hasattr(judge, "next_topk"):
+    if white or has(judge, "next_topk"):
         in_process = isinstance(getattr(judge, "model", None), torch.nn.Module)
         ask = lambda qs: (option_logprobs(judge.model, judge.tokenizer, qs,
                                           ["A", "B"]) if in_process
