@@ -112,6 +112,7 @@ def read_features(out_dir:str|Path, # what `extract_features` wrote: features.js
     "Tokenized examples with the top-k `extract_features` stored: offline KD from disk, no teacher."
     from safetensors.torch import load_file
     from distill_nb.core.data import JsonlStore, tokenize_chat, trained_positions
+    from distill_nb.elicit.features import shard_path
     out_dir = Path(out_dir)
     if not (out_dir/"features.jsonl").exists():
         raise FileNotFoundError(f"{out_dir} holds no features.jsonl (extract_features writes one)")
@@ -119,7 +120,8 @@ def read_features(out_dir:str|Path, # what `extract_features` wrote: features.js
     if not rows: raise ValueError(f"{out_dir}/features.jsonl holds no records")
     for r in rows:
         if r.meta["shard"] != name:  # the rows of a shard are consecutive: each is read once
-            name, tensors = r.meta["shard"], load_file(out_dir/r.meta["shard"])
+            name = r.meta["shard"]
+            tensors = load_file(shard_path(out_dir, name))
         e = tokenize_chat([r], tokenizer, max_len=r.meta["settings"]["max_len"])[0]
         pos = trained_positions(e)
         if len(pos) != r.meta["tokens"]:

@@ -16,7 +16,7 @@ from ..core.teachers import WhiteBoxError, require, require_white_box
 from ..core.data import TopK
 
 # %% auto #0
-__all__ = ['sample_tokens', 'estimate_kl', 'extract_features', 'load_features', 'bytes_per_token']
+__all__ = ['sample_tokens', 'estimate_kl', 'shard_name', 'shard_path', 'extract_features', 'load_features', 'bytes_per_token']
 
 # %% ../../nbs/01_elicit/03_features.ipynb #3a6d8e26
 def sample_tokens(log_p:torch.Tensor, m:int, generator=None) -> dict:
@@ -28,6 +28,21 @@ def sample_tokens(log_p:torch.Tensor, m:int, generator=None) -> dict:
 def estimate_kl(teacher_logprobs_at:torch.Tensor, student_logprobs_at:torch.Tensor) -> torch.Tensor:
     "Monte-Carlo KL(p ‖ q) per row from tokens sampled from p: mean of log p(v) − log q(v). Unbiased."
     return (teacher_logprobs_at - student_logprobs_at).mean(-1)
+
+# %% ../../nbs/01_elicit/03_features.ipynb #fea00001
+def shard_name(rid:str) -> str:
+    "The shard file of a batch starting at record `rid`: named by a hash, so no id makes a path."
+    import hashlib
+    digest = hashlib.sha256(rid.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return f"shard-{digest}.safetensors"
+
+def shard_path(out_dir:Path, name) -> Path:
+    "A shard named in the index, refused unless it is a plain file name inside `out_dir`."
+    if not (isinstance(name, str) and name.endswith(".safetensors") and Path(name).name == name
+            and name not in (".", "..") and "\\" not in name):
+        raise ValueError(f"{out_dir}/features.jsonl names shard {name!r}: "
+                         "a shard must be a file name inside the features folder")
+    return Path(out_dir)/name
 
 # %% ../../nbs/01_elicit/03_features.ipynb #8cb1e3f5
 @torch.no_grad()
@@ -44,7 +59,7 @@ def extract_features(teacher, records:list[Record], out_dir:str|Path, top_k:int=
         b = to_device(pad_batch(ex, teacher.tokenizer.pad_token_id), model_device(teacher.model))
         res = teacher.model(input_ids=b["input_ids"], attention_mask=b["attention_mask"],
                             output_hidden_states=layers is not None)
-        tensors, rows, shard = {}, [], f"shard-{batch[0].id}.safetensors"
+        tensors, rows, shard = {}, [], shard_name(batch[0].id)
         for j, (r, e) in enumerate(zip(batch, ex)):
             pos = torch.tensor(trained_positions(e), dtype=torch.long, device=res.logits.device)
             lp = F.log_softmax(res.logits[j, pos].float(), -1).cpu()  # sampled by a CPU generator
@@ -73,8 +88,9 @@ def load_features(out_dir:str|Path, rid:str) -> dict:
     out = Path(out_dir)
     row = next((r for r in JsonlStore(out/"features.jsonl") if r.id == rid), None)
     if row is None: raise KeyError(f"no features for record {rid!r} in {out}")
-    return {k.split(".", 1)[1]: v for k, v in load_file(out/row.meta["shard"]).items()
-            if k.split(".", 1)[0] == rid}
+    # a key is "<id>.<kind>" and kinds hold no dot: split at the last one (ids may hold dots)
+    tensors = load_file(shard_path(out, row.meta["shard"]))
+    return {k.rsplit(".", 1)[1]: v for k, v in tensors.items() if k.rsplit(".", 1)[0] == rid}
 
 
 # %% ../../nbs/01_elicit/03_features.ipynb #4d6e4293
@@ -83,6 +99,7 @@ def bytes_per_token(out_dir:str|Path, keys:tuple=("indices", "logprobs", "tail")
     out = Path(out_dir)
     index = list(JsonlStore(out/"features.jsonl"))
     total = sum(v.numel() * v.element_size() for shard in {r.meta["shard"] for r in index}
-                for k, v in load_file(out/shard).items() if k.split(".", 1)[1] in keys)
+                for k, v in load_file(shard_path(out, shard)).items()
+                if k.rsplit(".", 1)[1] in keys)
     return total / sum(r.meta["tokens"] for r in index)
 
