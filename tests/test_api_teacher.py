@@ -80,6 +80,46 @@ def test_secrets_never_reach_an_error_message(tiny_teacher, monkeypatch):
         with pytest.raises(RuntimeError) as e: api.generate(["hi"])
         assert "HTTP 401" in str(e.value) and "sk-live-0123456789" not in str(e.value) and "***" in str(e.value)
     host = srv.url.split("//")[1]
-    api = APITeacher(f"http://user:hunter2-secret@{host}", "tiny", max_retries=0, timeout=2)
-    with pytest.raises(RuntimeError) as e: api.generate(["hi"])  # the server is gone: connection refused
-    assert "hunter2-secret" not in str(e.value) and "hunter2-secret" not in repr(api) and "user:***@" in str(e.value)
+    for url in (f"http://user:hunter2-secret@{host}", f"http://{host}/v1?api_key=hunter2-secret"):
+        with pytest.raises(ValueError, match="give it as api_key=") as e: APITeacher(url, "tiny")
+        assert "hunter2-secret" not in str(e.value) and "***" in str(e.value)  # a key travels in a header only
+
+
+def _raw_server(reply):
+    "A one-connection HTTP server on 127.0.0.1 that answers with `reply(sock)` (bounded: it stops within 60 s)."
+    import socket, threading
+    srv = socket.socket(); srv.bind(("127.0.0.1", 0)); srv.listen(1); srv.settimeout(60)
+    def run():
+        try:
+            conn, _ = srv.accept(); conn.settimeout(5); conn.recv(65536)
+            try: reply(conn)
+            except OSError: pass  # the client hung up: what a deadline does
+            finally: conn.close()
+        except OSError: pass
+        finally: srv.close()
+    threading.Thread(target=run, daemon=True).start()
+    return f"http://127.0.0.1:{srv.getsockname()[1]}/v1"
+
+def test_headers_dripped_a_byte_at_a_time_cannot_outlast_the_deadline():
+    def drip(conn):
+        conn.sendall(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+        for _ in range(200): conn.sendall(b"a"); time.sleep(0.3)  # 60 s of header, unless cut off
+    api = APITeacher(_raw_server(drip), "slow", max_retries=0, timeout=2)
+    t0 = time.monotonic()
+    with pytest.raises(RuntimeError, match="within the total deadline of 2 s"): api.generate(["hi"])
+    assert time.monotonic() - t0 < 3.5
+
+def test_a_huge_or_compressed_answer_is_refused(tiny_teacher):
+    import gzip
+    with ChatServer(tiny_teacher) as srv:
+        srv.fail_next(1, status=200, body='{"choices": [{"message": {"content": "' + "x" * (3 << 20) + '"}}]}')
+        with pytest.raises(RuntimeError, match="sent an answer over 1 MB"):
+            APITeacher(srv.url, "tiny", max_retries=2, max_response_mb=1).generate(["hi"])
+        assert srv.requests == 1  # not retried: it would only come again
+    bomb = gzip.compress(b" " * (8 << 20))  # 8 MB of spaces in a few kilobytes
+    def gzipped(conn):
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\n"
+                     + f"Content-Length: {len(bomb)}\r\n\r\n".encode() + bomb)
+    with pytest.raises(RuntimeError, match="compressed answer"):
+        APITeacher(_raw_server(gzipped), "bomb", max_retries=0, timeout=5).generate(["hi"])
+    with pytest.raises(ValueError, match="max_response_mb must be"): APITeacher(srv.url, "tiny", max_response_mb=0)

@@ -333,24 +333,65 @@ _SECRET_IN_URL = re.compile(r"(?i)(://[^/@\s:]*:)[^@/\s]+@|([?&](?:api[_-]?key|k
 
 def _redact_url(url:str) -> str: return _SECRET_IN_URL.sub(lambda m: (m.group(1) or m.group(2)) + "***" + ("@" if m.group(1) else ""), url)
 
+class _Refused(Exception): "An answer the client will not read: too large, or compressed unasked."
+
+class _DeadlineBackend:
+    "httpcore's network backend with every socket call bounded by the calling thread's deadline."
+    def __init__(self, inner, local): self.inner, self.local = inner, local
+    def left(self, timeout):
+        import httpcore
+        deadline = getattr(self.local, "deadline", None)
+        if deadline is None: return timeout
+        if (left := deadline - time.monotonic()) <= 0:
+            raise httpcore.ReadTimeout("total deadline passed")
+        return left if timeout is None else min(timeout, left)
+    def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
+        stream = self.inner.connect_tcp(host, port, self.left(timeout), local_address,
+                                        socket_options)
+        return _DeadlineStream(stream, self)
+    def connect_unix_socket(self, path, timeout=None, socket_options=None):
+        stream = self.inner.connect_unix_socket(path, self.left(timeout), socket_options)
+        return _DeadlineStream(stream, self)
+    def sleep(self, seconds): self.inner.sleep(seconds)
+
+class _DeadlineStream:
+    "A socket whose reads and writes wait at most until the deadline: a byte a second cannot outlast it."
+    def __init__(self, inner, backend): self.inner, self.backend = inner, backend
+    def read(self, max_bytes, timeout=None):
+        return self.inner.read(max_bytes, self.backend.left(timeout))
+    def write(self, buffer, timeout=None): self.inner.write(buffer, self.backend.left(timeout))
+    def close(self): self.inner.close()
+    def get_extra_info(self, info): return self.inner.get_extra_info(info)
+    def start_tls(self, ssl_context, server_hostname=None, timeout=None):
+        tls = self.inner.start_tls(ssl_context, server_hostname, self.backend.left(timeout))
+        return _DeadlineStream(tls, self.backend)
+
 class _Deadline:
-    "An httpx transport that stops a response once the thread's deadline has passed, however slowly bytes come."
-    def __init__(self):
+    "An httpx transport bounded by the thread's deadline from connect to last byte, and by a size."
+    def __init__(self, max_bytes:int):
         import httpx
-        self.inner, self.local = httpx.HTTPTransport(), threading.local()
+        self.inner, self.local, self.max_bytes = httpx.HTTPTransport(), threading.local(), max_bytes
+        pool = self.inner._pool  # httpx's pool: its network backend reads and writes the sockets
+        pool._network_backend = _DeadlineBackend(pool._network_backend, self.local)
     def handle_request(self, request):
         import httpx
-        deadline = getattr(self.local, "deadline", None)
-        response = self.inner.handle_request(request)
-        if deadline is None: return response
+        response, limit = self.inner.handle_request(request), self.max_bytes
+        if response.headers.get("content-encoding", "identity").lower() not in ("identity", ""):
+            response.close()  # a few compressed kilobytes can expand to gigabytes
+            encoding = response.headers["content-encoding"]
+            raise _Refused(f"sent a compressed answer (Content-Encoding: {encoding}) though asked for none")
+        if int(response.headers.get("content-length") or 0) > limit:
+            response.close(); raise _Refused(f"sent an answer over {limit >> 20} MB")
         stream = response.stream
-        class Stream(httpx.SyncByteStream):
+        class Bounded(httpx.SyncByteStream):
             def __iter__(self):
+                got = 0
                 for chunk in stream:
-                    if time.monotonic() > deadline: raise httpx.ReadTimeout("total deadline passed", request=request)
+                    if (got := got + len(chunk)) > limit:
+                        raise _Refused(f"sent an answer over {limit >> 20} MB")
                     yield chunk
             def close(self): stream.close()
-        return httpx.Response(response.status_code, headers=response.headers, stream=Stream(),
+        return httpx.Response(response.status_code, headers=response.headers, stream=Bounded(),
                               extensions=response.extensions, request=request)
     def close(self): self.inner.close()
 
@@ -363,7 +404,8 @@ class APITeacher:
                  max_concurrency:int=4, max_retries:int=3,
                  timeout:float=60.0, # seconds for one prompt in all, retries included
                  tokenizer=None, # the served model's tokenizer: needed for log-probs (`score`, `next_topk`)
-                 prompt_ids:bool=False): # the server takes token-id prompts (vLLM, OpenAI's legacy API; not llama-cpp-python)
+                 prompt_ids:bool=False, # the server takes token-id prompts (vLLM; not llama-cpp-python)
+                 max_response_mb:int=16): # a larger answer is refused (and so is a compressed one)
         import os, httpx, openai
         if not isinstance(base_url, str) or not re.match(r"https?://", base_url):
             raise ValueError(f"base_url must start with http:// or https://, got {_redact_url(str(base_url))!r}")
@@ -372,13 +414,22 @@ class APITeacher:
         if not isinstance(max_retries, int) or max_retries < 0: raise ValueError(f"max_retries must be >= 0, got {max_retries}")
         if not (isinstance(timeout, (int, float)) and math.isfinite(timeout) and timeout > 0):
             raise ValueError(f"timeout must be a finite number of seconds > 0, got {timeout}")
+        if _SECRET_IN_URL.search(base_url):  # httpx logs URLs; a query travels in the request line
+            raise ValueError(f"base_url holds a key ({_redact_url(base_url)}): give it as api_key=, "
+                             "which is sent in a header and never written in a path or a log line")
+        if not isinstance(max_response_mb, int) or max_response_mb < 1:
+            raise ValueError(f"max_response_mb must be a whole number >= 1, "
+                             f"got {max_response_mb!r}")
         key = api_key or os.environ.get("OPENAI_API_KEY") or "not-needed"
         self._secrets = sorted({s for s in [key, *re.findall(r"://[^/@\s:]*:([^@/\s]+)@", base_url),
                                             *re.findall(r"[?&][^=&]*=([^&\s]+)", base_url)] if len(s) >= 4}, key=len, reverse=True)
         self.base_url, self.model, self.max_concurrency, self.max_retries, self.timeout = _redact_url(base_url), model, max_concurrency, max_retries, timeout
-        self._transport, self.tokenizer, self._tmap, self.prompt_ids = _Deadline(), tokenizer, None, prompt_ids
+        self._transport = _Deadline(max_response_mb << 20)
+        self.tokenizer, self._tmap = tokenizer, None
+        self.prompt_ids = prompt_ids
         if tokenizer is None: self.capabilities = frozenset({"generate"})  # no ids for its tokens
         self.client = openai.OpenAI(base_url=base_url, api_key=key, max_retries=0, timeout=timeout,
+                                    default_headers={"Accept-Encoding": "identity"},
                                     http_client=httpx.Client(transport=self._transport))
 
     @property
@@ -425,7 +476,9 @@ class APITeacher:
                 retry, why = e.status_code in (408, 409, 429) or e.status_code >= 500, f"answered HTTP {e.status_code}: {e.message}"
                 if not retry: raise self._fail(why) from None
             except openai.APITimeoutError: break
+            except _Refused as e: raise self._fail(str(e)) from None  # read with the body: no retry
             except openai.APIConnectionError as e:
+                if isinstance(e.__cause__, _Refused): raise self._fail(str(e.__cause__)) from None
                 why = f"could not be reached ({e.__cause__ or e})"
             finally: self._transport.local.deadline = None
             if attempt < self.max_retries: time.sleep(min(0.5 * 2**attempt, 8.0, max(0.0, deadline - time.monotonic())))
