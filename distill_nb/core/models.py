@@ -4,7 +4,7 @@
 
 # %% ../../nbs/00_core/00_models.ipynb #864f935d
 from __future__ import annotations
-import copy, functools, hashlib, os, shutil, sys, tempfile
+import copy, functools, hashlib, os, shutil, subprocess, sys, tempfile
 from pathlib import Path
 import torch
 from torch import nn
@@ -13,8 +13,9 @@ from .renamed import renamed
 
 # %% auto #0
 __all__ = ['FLOAT32', 'DEFAULT_TEACHER_GGUF', 'CHAT_TEMPLATE', 'cache_dir', 'prepare_tokenizer', 'gguf_cache_path', 'pick_device',
-           'cpu_bf16', 'pick_dtype', 'model_device', 'to_device', 'load_causal_lm', 'default_teacher_path',
-           'tiny_tokenizer', 'tiny_lm', 'count_params', 'size_on_disk', 'end_layers', 'shrink', 'lora']
+           'cpu_bf16', 'pick_dtype', 'model_device', 'to_device', 'check_chat_template', 'load_causal_lm',
+           'default_teacher_path', 'tiny_tokenizer', 'tiny_lm', 'count_params', 'size_on_disk', 'end_layers', 'shrink',
+           'lora']
 
 # %% ../../nbs/00_core/00_models.ipynb #9dd61405
 def cache_dir() -> Path:
@@ -125,6 +126,32 @@ def to_device(batch:dict, device) -> dict:
     "The batch with every tensor moved to `device` (other values as they are)."
     return {k: v.to(device) if isinstance(v, torch.Tensor) else v for k, v in batch.items()}
 
+# %% ../../nbs/00_core/00_models.ipynb #tpl00001
+_RENDER = r"""
+import sys, jinja2, jinja2.ext
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+env = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True,
+                                    extensions=[jinja2.ext.loopcontrols])  # as transformers renders
+env.globals.update(raise_exception=lambda m: None, strftime_now=lambda f: "")
+env.filters["tojson"] = lambda x, **k: str(x)
+chat = dict(messages=[{"role": "user", "content": "hi"}], add_generation_prompt=True, bos_token="",
+            eos_token="")
+try: env.from_string(sys.stdin.read()).render(**chat)
+except Exception: pass  # a template that fails says so when it is used; only time is judged here
+"""
+
+def check_chat_template(tokenizer, seconds:float=10.0):
+    "Render a chat template once on a short message, in a child process; refuse it past `seconds`."
+    template = getattr(tokenizer, "chat_template", None)
+    if not isinstance(template, str) or template == CHAT_TEMPLATE: return tokenizer
+    try: subprocess.run([sys.executable, "-I", "-c", _RENDER], input=template, text=True,
+                        capture_output=True, timeout=seconds)
+    except subprocess.TimeoutExpired:
+        raise ValueError(f"the model's chat template took more than {seconds} s to render one "
+                         "short message, so it would hang every prompt (a template can loop): "
+                         "it is refused") from None
+    return tokenizer
+
 # %% ../../nbs/00_core/00_models.ipynb #7b1a2dc7
 def load_causal_lm(path_or_id:str|Path, # a local folder or a hub id (hubs need a network)
                    gguf_file:str|None=None, # a .gguf file name inside `path_or_id`, dequantized to float
@@ -141,7 +168,7 @@ def load_causal_lm(path_or_id:str|Path, # a local folder or a hub id (hubs need 
         model = AutoModelForCausalLM.from_pretrained(str(path_or_id), dtype=dtype,
                                                      trust_remote_code=trust_remote_code)
         tok = AutoTokenizer.from_pretrained(str(path_or_id), trust_remote_code=trust_remote_code)
-    return model.to(device).eval(), prepare_tokenizer(tok)
+    return model.to(device).eval(), prepare_tokenizer(check_chat_template(tok))
 
 # %% ../../nbs/00_core/00_models.ipynb #71115c48
 DEFAULT_TEACHER_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
