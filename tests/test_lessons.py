@@ -32,8 +32,6 @@ KNOWN = {  # problems found on 2026-12-06 in lessons written before the checker:
         '05_classic/05_encoder': 5,
     },
     'missing_sections': {
-        '02_distill/06_on_policy': 1,
-        '02_distill/07_cross_tokenizer': 1,
         '01_elicit/01_expansion': 1,
         '01_elicit/02_curation': 1,
         '01_elicit/03_features': 1,
