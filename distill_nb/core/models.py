@@ -140,13 +140,19 @@ try: env.from_string(sys.stdin.read()).render(**chat)
 except Exception: pass  # a template that fails says so when it is used; only time is judged here
 """
 
+@functools.lru_cache(maxsize=16)
+def _renders_in_time(template:str, seconds:float) -> bool:
+    "Whether `template` renders a short chat within `seconds`, in a child process (once each)."
+    try: subprocess.run([sys.executable, "-I", "-c", _RENDER], input=template, text=True,
+                        capture_output=True, timeout=seconds)
+    except subprocess.TimeoutExpired: return False
+    return True
+
 def check_chat_template(tokenizer, seconds:float=10.0):
     "Render a chat template once on a short message, in a child process; refuse it past `seconds`."
     template = getattr(tokenizer, "chat_template", None)
     if not isinstance(template, str) or template == CHAT_TEMPLATE: return tokenizer
-    try: subprocess.run([sys.executable, "-I", "-c", _RENDER], input=template, text=True,
-                        capture_output=True, timeout=seconds)
-    except subprocess.TimeoutExpired:
+    if not _renders_in_time(template, seconds):
         raise ValueError(f"the model's chat template took more than {seconds} s to render one "
                          "short message, so it would hang every prompt (a template can loop): "
                          "it is refused") from None
