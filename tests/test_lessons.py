@@ -32,11 +32,9 @@ KNOWN = {  # problems found on 2026-12-06 in lessons written before the checker:
         '05_classic/05_encoder': 5,
     },
     'missing_sections': {
-        '01_elicit/01_expansion': 1,
         '01_elicit/02_curation': 1,
         '01_elicit/03_features': 1,
         '01_elicit/04_feedback': 1,
-        '01_elicit/05_self_knowledge': 1,
         '02_distill/04_reward_rl': 2,
         '02_distill/05_ranking': 2,
         '02_distill/01_chunked': 2,
@@ -68,7 +66,6 @@ KNOWN = {  # problems found on 2026-12-06 in lessons written before the checker:
     'unsaved_outputs': {
         '01_elicit/03_features': 4,
         '01_elicit/04_feedback': 4,
-        '01_elicit/05_self_knowledge': 2,
         '03_skills/04_nlp_tasks': 1,
         '06_inspect/01_training_dashboard': 1,
     },
