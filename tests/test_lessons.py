@@ -31,9 +31,13 @@ KNOWN = {  # problems found on 2026-12-06 in lessons written before the checker:
         '05_classic/04_prune': 3,
         '05_classic/05_encoder': 5,
     },
-    'missing_sections': {
-        '01_elicit/02_curation': 1,
+    'unsaved_outputs': {
         '01_elicit/03_features': 1,
+        '01_elicit/04_feedback': 4,
+        '03_skills/04_nlp_tasks': 1,
+        '06_inspect/01_training_dashboard': 1,
+    },
+    'missing_sections': {
         '01_elicit/04_feedback': 1,
         '02_distill/04_reward_rl': 2,
         '02_distill/05_ranking': 2,
@@ -62,12 +66,6 @@ KNOWN = {  # problems found on 2026-12-06 in lessons written before the checker:
         '05_classic/03_quantization_aware': 2,
         '05_classic/04_prune': 2,
         '05_classic/05_encoder': 2,
-    },
-    'unsaved_outputs': {
-        '01_elicit/03_features': 4,
-        '01_elicit/04_feedback': 4,
-        '03_skills/04_nlp_tasks': 1,
-        '06_inspect/01_training_dashboard': 1,
     },
 }
 
