@@ -8,7 +8,7 @@ import json, random, time
 from pathlib import Path
 from typing import Callable
 from .distill.divergences import check_temperature
-from .core.teachers import WhiteBoxError, require, teacher_name
+from .core.teachers import require
 from .recipes import Outcome
 
 # %% auto #0

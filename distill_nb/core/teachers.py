@@ -58,8 +58,7 @@ def capabilities(teacher) -> frozenset:
     if caps is None: return frozenset({"generate"})
     if unknown := set(caps) - CAPABILITIES.keys():
         raise ValueError(f"{type(teacher).__name__} declares unknown capabilities "
-                         f"{sorted(unknown)}; "
-                         f"known: {list(CAPABILITIES)}")
+                         f"{sorted(unknown)}; known: {list(CAPABILITIES)}")
     return frozenset(caps)
 
 def has(teacher, capability:str) -> bool:
@@ -80,9 +79,8 @@ def require(teacher, capability:str, what:str):
     white = capability in ("logits", "hidden_states")
     raise (WhiteBoxError if white else CapabilityError)(
         f"{what} needs a {'white-box ' if white else ''}teacher's {capability} "
-        f"({CAPABILITIES[capability]}); "
-                f"{teacher_name(teacher)} gives only {', '.join(sorted(capabilities(teacher)))}. "
-                f"Teachers that can: {_WHO_CAN[capability]}")
+        f"({CAPABILITIES[capability]}); {teacher_name(teacher)} gives only "
+        f"{', '.join(sorted(capabilities(teacher)))}. Teachers that can: {_WHO_CAN[capability]}")
 
 # %% ../../nbs/00_core/03_teachers.ipynb #f66b8481
 def require_white_box(teacher, what:str):
@@ -660,12 +658,10 @@ def capability_table():
     "Which teacher gives what, from the classes' `capabilities` (a DataFrame of ✓)."
     import pandas as pd
     from distill_nb.core.llamacpp import LlamaCppTeacher  # (loads llama.cpp only when one is built)
-    classes = (HFTeacher, LlamaCppTeacher, APITeacher, FunctionTeacher)
-    rows = {c.__name__: c.capabilities for c in classes}
-    rows["APITeacher"] = APITeacher.capabilities  # with tokenizer=; without it, an instance says:
-    rows["APITeacher, no tokenizer"] = APITeacher("http://127.0.0.1:9/v1", "any").capabilities
-    rows = {name: rows[name] for name in ("HFTeacher", "LlamaCppTeacher", "APITeacher",
-                                          "APITeacher, no tokenizer", "FunctionTeacher")}
+    rows = {"HFTeacher": HFTeacher.capabilities, "LlamaCppTeacher": LlamaCppTeacher.capabilities,
+            "APITeacher": APITeacher.capabilities,  # with tokenizer=; without it, an instance says:
+            "APITeacher, no tokenizer": APITeacher("http://127.0.0.1:9/v1", "any").capabilities,
+            "FunctionTeacher": FunctionTeacher.capabilities}
     return pd.DataFrame({name: {c: "✓" if c in caps else "" for c in CAPABILITIES}
                          for name, caps in rows.items()}).T
 

@@ -12,7 +12,7 @@ from safetensors.torch import save_file, load_file
 from ..core.data import JsonlStore, Record, pad_batch, tokenize_chat, trained_positions
 from .labeling import elicit
 from ..core.models import model_device, to_device
-from ..core.teachers import WhiteBoxError, require, require_white_box
+from ..core.teachers import WhiteBoxError, require
 from ..core.data import TopK
 
 # %% auto #0
