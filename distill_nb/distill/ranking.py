@@ -77,10 +77,20 @@ def rank_train(student, tokenizer, prompts:list[str],
                loss:str="dpo", steps:int=20, lr:float=1e-4, beta:float=0.1,
                sft_weight:float|None=None, # weight of the NLL of the best candidate; default 1 for RRHF/PRO, 0 for DPO (> 0: RPO)
                scores:list[list[float]]|None=None, # teacher rewards per candidate (PRO's gap scaling); default: ranks
-               max_len:int=256, progress:bool=True) -> list[dict]:
+               max_len:int=256,
+               batch_size:int|None=None, # prompts per micro-batch (None: all of them, every step)
+               grad_accum:int=1, # micro-batches a step (a step: batch_size × grad_accum prompts)
+               seed:int=0, progress:bool=True) -> list[dict]:
     "Train `student` to rank candidates as the teacher did, with `loss` in {'dpo', 'rrhf', 'pro'}; returns the history."
     if loss not in ("dpo", "rrhf", "pro"): raise ValueError(f"loss must be 'dpo', 'rrhf' or 'pro', got {loss!r}")
     batch, k = _candidates_batch(prompts, candidates, tokenizer, max_len)
+    n = len(prompts)
+    if batch_size is None and grad_accum != 1:
+        raise ValueError("grad_accum needs a batch_size (prompts per micro-batch)")
+    per_step = (batch_size or n) * grad_accum
+    if batch_size is not None and not (isinstance(batch_size, int) and 1 <= per_step <= n):
+        raise ValueError(f"batch_size × grad_accum must be between 1 and the {n} prompts, "
+                         f"got {batch_size} × {grad_accum}")
     if loss == "dpo" and k != 2: raise ValueError(f"DPO needs exactly 2 candidates (chosen, rejected) per prompt, got {k}")
     if sft_weight is None: sft_weight = 0.0 if loss == "dpo" else 1.0
     if sft_weight < 0: raise ValueError(f"sft_weight must be >= 0, got {sft_weight}")
@@ -94,16 +104,25 @@ def rank_train(student, tokenizer, prompts:list[str],
         ref = copy.deepcopy(student).eval()
         with torch.no_grad(): ref_lp = sequence_logprobs(ref, batch).view(-1, 2)
     if scores is None and loss == "rrhf": scores = torch.arange(k, 0, -1).float().expand(len(prompts), k)
+    g, picked = torch.Generator().manual_seed(seed), {}
     def loss_fn(model, step, micro):
-        "The whole candidate set is one batch: each step scores every candidate and ranks them."
-        lp = sequence_logprobs(model, batch, average=loss != "dpo").view(-1, k)
-        sc = None if scores is None else scores.to(lp.device)
-        if loss == "dpo": value = dpo_loss(lp[:, 0], lp[:, 1], ref_lp[:, 0].to(lp.device),
-                                           ref_lp[:, 1].to(lp.device), beta, sft_weight,
-                                           n_best.to(lp.device))
+        "Score a micro-batch's candidates and rank them; each term a mean over the step's prompts."
+        if micro == 0:
+            everyone = torch.arange(n)
+            picked["step"] = torch.randperm(n, generator=g)[:per_step] if batch_size else everyone
+        mine = picked["step"].view(grad_accum, -1)[micro]  # prompts of this micro-batch
+        rows = (mine[:, None] * k + torch.arange(k)).flatten()  # their candidates, best first
+        lp = sequence_logprobs(model, {key: v[rows] for key, v in batch.items()},
+                               average=loss != "dpo").view(-1, k)
+        sc = None if scores is None else scores[mine].to(lp.device)
+        if loss == "dpo":  # RPO's NLL is a mean over the *step's* chosen tokens, as if one batch
+            tokens = n_best[picked["step"]].sum() * len(mine) / per_step
+            ref = ref_lp[mine].to(lp.device)
+            value = dpo_loss(lp[:, 0], lp[:, 1], ref[:, 0], ref[:, 1], beta, sft_weight,
+                             tokens.reshape(1).to(lp.device))
         elif loss == "rrhf": value = rrhf_loss(lp, sc, sft_weight)
         else: value = pro_loss(lp, sc, sft_weight)
-        return {"loss": value,
+        return {"loss": value, "tokens": len(mine),  # a mean over prompts: weighted by prompts
                 "accuracy": (lp[:, 0] > lp[:, 1:].max(1).values).float().mean().detach()}
-    return train(student, loss_fn, steps, lr=lr, weight_decay=0.01, desc=f"{loss} training",
-                 progress=progress)
+    return train(student, loss_fn, steps, lr=lr, weight_decay=0.01, grad_accum=grad_accum,
+                 desc=f"{loss} training", progress=progress)

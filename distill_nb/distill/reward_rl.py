@@ -36,23 +36,30 @@ def _encode(tokenizer, prompts, answers, max_len=256) -> dict:
 
 def train_reward_model(lm, tokenizer,
                        pairs:list[tuple[str, str, str]], # (prompt, chosen, rejected) from the teacher
-                       steps:int=50, lr:float=1e-4, batch_size:int=8, seed:int=0,
-                       progress:bool=True):
+                       steps:int=50, lr:float=1e-4,
+                       batch_size:int=8, # pairs per micro-batch
+                       grad_accum:int=1, # micro-batches a step (batch_size × grad_accum pairs)
+                       seed:int=0, progress:bool=True):
     "Distill teacher preferences into a `RewardModel` (initialised from `lm`) with the Bradley–Terry loss; returns (rm, history)."
     if not pairs: raise ValueError("no preference pairs to learn from")
     if any(len(p) != 3 for p in pairs): raise ValueError("each pair is (prompt, chosen, rejected)")
-    rm, g = RewardModel(lm).to(model_device(lm)), torch.Generator().manual_seed(seed)
+    if not isinstance(batch_size, int) or batch_size < 1:
+        raise ValueError(f"batch_size must be an integer >= 1, got {batch_size!r}")
+    rm, g, picked = RewardModel(lm).to(model_device(lm)), torch.Generator().manual_seed(seed), {}
     def loss_fn(model, step, micro):
-        "Bradley–Terry on a random batch of pairs: the chosen answer must score above the rejected one."
-        idx = torch.randperm(len(pairs), generator=g)[:batch_size].tolist()
+        "Bradley–Terry on a micro-batch of the step's random pairs: chosen must outscore rejected."
+        if micro == 0: picked["step"] = torch.randperm(len(pairs), generator=g)[:batch_size*grad_accum]
+        idx = picked["step"][micro * batch_size:(micro + 1) * batch_size].tolist()
+        if not idx: raise ValueError(f"{len(pairs)} pairs cannot fill {grad_accum} micro-batches "
+                                     f"of {batch_size}")
         p, c, r = zip(*[pairs[i] for i in idx])
         d = model_device(model)
         bc, br = to_device(_encode(tokenizer, p, c), d), to_device(_encode(tokenizer, p, r), d)
         margin = model(bc["input_ids"], bc["attention_mask"]) - model(br["input_ids"], br["attention_mask"])
-        return {"loss": -F.logsigmoid(margin).mean(),
+        return {"loss": -F.logsigmoid(margin).mean(), "tokens": len(idx),  # a mean over pairs
                 "accuracy": (margin > 0).float().mean().detach()}
-    history = train(rm, loss_fn, steps, lr=lr, weight_decay=0.01, desc="reward model",
-                    progress=progress)
+    history = train(rm, loss_fn, steps, lr=lr, weight_decay=0.01, grad_accum=grad_accum,
+                    desc="reward model", progress=progress)
     return rm.eval(), history
 
 # %% ../../nbs/02_distill/04_reward_rl.ipynb #d2e9eb45
@@ -75,27 +82,38 @@ def rloo_advantages(rewards:torch.Tensor) -> torch.Tensor:
 # %% ../../nbs/02_distill/04_reward_rl.ipynb #ae6de448
 def rloo(student, tokenizer,
          prompts:list[str], reward, # reward(prompts, completions) -> (N,) tensor
-         steps:int=20, k:int=4, batch_prompts:int=2, kl_coef:float=0.05, lr:float=1e-5,
-         max_new_tokens:int=32,
+         steps:int=20, k:int=4,
+         batch_prompts:int=2, # prompts per micro-batch, k samples each
+         grad_accum:int=1, # micro-batches a step (sampled together, trained one after another)
+         kl_coef:float=0.05, lr:float=1e-5, max_new_tokens:int=32,
          temperature:float=1.0, seed:int=0, progress:bool=True) -> list[dict]:
     "Improve `student` on `reward` with RLOO and a KL penalty to its starting point; returns the history."
     from distill_nb.core.teachers import generate
     if kl_coef < 0: raise ValueError(f"kl_coef must be >= 0, got {kl_coef}")
-    ref, g = copy.deepcopy(student).eval(), torch.Generator().manual_seed(seed)
+    if batch_prompts * grad_accum > len(prompts):
+        raise ValueError(f"{len(prompts)} prompts cannot fill {grad_accum} micro-batches "
+                         f"of {batch_prompts}")
+    ref, g, step_samples = copy.deepcopy(student).eval(), torch.Generator().manual_seed(seed), {}
     def loss_fn(model, step, micro):
         "Sample k answers per prompt, score them, and push up the ones better than their siblings (RLOO)."
-        ps = [prompts[i] for i in torch.randperm(len(prompts), generator=g)[:batch_prompts].tolist()]
-        rep = [p for p in ps for _ in range(k)]
-        model.eval()
-        outs = generate(unwrap(model), tokenizer, rep, max_new_tokens, len(rep),
-                        temperature=temperature)
-        outs = [o or tokenizer.eos_token for o in outs]
-        model.train()
+        if micro == 0:  # the whole step's samples at once: the same with or without accumulation
+            order = torch.randperm(len(prompts), generator=g)[:batch_prompts * grad_accum]
+            ps = [prompts[i] for i in order]
+            rep = [p for p in ps for _ in range(k)]
+            model.eval()
+            outs = generate(unwrap(model), tokenizer, rep, max_new_tokens, len(rep),
+                            temperature=temperature)
+            step_samples["all"] = rep, [o or tokenizer.eos_token for o in outs]
+            model.train()
+        part = slice(micro * batch_prompts * k, (micro + 1) * batch_prompts * k)
+        rep, outs = (xs[part] for xs in step_samples["all"])
         b = _encode(tokenizer, rep, outs)
         logp = sequence_logprobs(model, b)
         with torch.no_grad(): kl = logp.detach() - sequence_logprobs(ref, b).to(logp.device)  # k1 estimate of KL(π_θ ‖ π_ref) per sample
         r = reward(rep, outs).float().to(logp.device)
         adv = rloo_advantages((r - kl_coef * kl).view(-1, k)).view(-1)
-        return {"reward": r.mean(), "kl": kl.mean(), "loss": -(adv * logp).mean()}
+        return {"reward": r.mean(), "kl": kl.mean(), "loss": -(adv * logp).mean(),
+                "tokens": len(rep)}  # means over samples: weighted by samples
     torch.manual_seed(seed)
-    return train(student, loss_fn, steps, lr=lr, weight_decay=0.01, desc="RLOO", progress=progress)
+    return train(student, loss_fn, steps, lr=lr, weight_decay=0.01, grad_accum=grad_accum,
+                 desc="RLOO", progress=progress)
