@@ -13,9 +13,9 @@ import torch
 import torch.nn.functional as F
 
 # %% auto #0
-__all__ = ['DATA_DIR', 'Record', 'record_id', 'JsonlStore', 'item_id', 'fill', 'temp_store', 'package_dir', 'seed_names',
-           'load_seed', 'TopK', 'chat_messages', 'template_ids', 'tokenize_chat', 'check_examples', 'response_start',
-           'pad_batch', 'trained_positions']
+__all__ = ['DATA_DIR', 'Record', 'record_id', 'callable_id', 'JsonlStore', 'item_id', 'fill', 'temp_store', 'package_dir',
+           'seed_names', 'load_seed', 'TopK', 'chat_messages', 'template_ids', 'tokenize_chat', 'check_examples',
+           'response_start', 'pad_batch', 'trained_positions']
 
 # %% ../../nbs/00_core/01_data.ipynb #fb0d675f
 @dataclass
@@ -31,9 +31,14 @@ class Record:
     def __post_init__(self):
         if not isinstance(self.id, str) or not self.id:
             raise ValueError(f"a record id must be a non-empty string, got {self.id!r}")
-        for k in ("instruction", "input", "output", "rationale"):
+        for k in ("id", "instruction", "input", "output", "rationale"):
             if not isinstance(v := getattr(self, k), str):
                 raise ValueError(f"record {self.id!r}: {k} must be a string, got {type(v).__name__} {v!r:.40}")
+            try: v.encode("utf-8")
+            except UnicodeEncodeError as e:  # a lone surrogate (a broken "\ud800" escape)
+                raise ValueError(f"record {self.id!r:.40}: {k} holds {v[e.start]!r} at character "
+                                 f"{e.start}, half of a surrogate pair: not text "
+                                 "(a broken \\u escape?)") from None
         if not self.instruction.strip(): raise ValueError(f"record {self.id!r} has an empty instruction")
         if not isinstance(self.meta, dict): raise ValueError(f"record {self.id!r}: meta must be a dict, got {self.meta!r:.40}")
 
@@ -48,12 +53,38 @@ class Record:
 
     def to_dict(self) -> dict: return dataclasses.asdict(self)
 
+    @property
+    def prompt(self) -> str:
+        "What the user asks: the instruction, then the input (if any) after a blank line."
+        return self.instruction + (f"\n\n{self.input}" if self.input else "")
+
 # %% ../../nbs/00_core/01_data.ipynb #5ab32554
 def record_id(*parts) -> str:
     "A short stable id from the parts that define a record (e.g. seed id and prompt variant)."
     return hashlib.sha1(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
+# %% ../../nbs/00_core/01_data.ipynb #4401b8f1
+def _code_text(code) -> str:
+    "A code object's instructions, names and constants, nested functions' too: no memory address."
+    consts = [_code_text(c) if hasattr(c, "co_code") else repr(c) for c in code.co_consts]
+    return f"{code.co_code.hex()}|{code.co_names}|{consts}"
+
+def callable_id(fn) -> str:
+    "A name for a function that outlives the process: its qualified name and a hash of its code."
+    name = getattr(fn, "__qualname__", None) or type(fn).__qualname__
+    if (code := getattr(fn, "__code__", None)) is None: return name  # a builtin, a callable object
+    cells = [c.cell_contents for c in fn.__closure__ or []]  # what it captured (a factory's k)
+    plain = (str, int, float, bool, tuple, type(None))
+    captured = [repr(v) if isinstance(v, plain) else type(v).__name__ for v in cells]
+    return f"{name}#{hashlib.sha1((_code_text(code) + repr(captured)).encode()).hexdigest()[:10]}"
+
 # %% ../../nbs/00_core/01_data.ipynb #79cbe372
+def _utf8(r, line:str) -> bytes:
+    try: return line.encode("utf-8")
+    except UnicodeEncodeError as e:
+        raise ValueError(f"record {r.id!r}: its meta holds {line[e.start]!r}, half of a surrogate "
+                         "pair: not text JSON can store") from None
+
 class JsonlStore:
     "Append-only JSONL file of `Record`s keyed by id: resumable, never duplicates an id, even with two writers."
     def __init__(self, path:str|Path):
@@ -112,7 +143,7 @@ class JsonlStore:
         with self._locked() as f:  # another process may have added some of these ids meanwhile
             if (dup := [r.id for r, _ in lines if r.id in self.ids]) and not skip_existing:
                 raise ValueError(f"id {dup[0]!r} is already in {self.path}")
-            new = [(r, l.encode("utf-8")) for r, l in lines if r.id not in self.ids]
+            new = [(r, _utf8(r, l)) for r, l in lines if r.id not in self.ids]
             for r, b in new:
                 f.write(b); f.flush()
                 self.ids.add(r.id); self.settings[r.id] = r.meta.get("settings")
@@ -186,28 +217,59 @@ def seed_names() -> list[str]:
     return sorted(p.stem for p in DATA_DIR.glob("*.jsonl"))
 
 # %% ../../nbs/00_core/01_data.ipynb #7b1810b9
-def load_seed(name:str|Path) -> list[Record]:
-    "Records of a shipped seed set (by name) or of a JSONL file (by path): Records, or Alpaca-style rows."
-    path = Path(name)
-    if path.suffix != ".jsonl": path = DATA_DIR/f"{name}.jsonl"
-    if not path.is_file(): raise FileNotFoundError(f"no seed set {str(name)!r}; shipped ones: {seed_names()}")
-    records, ids = [], {}
+def _rows(path:Path):
+    "(where, which, row) of a seed file: each line of a .jsonl, each item of a .json array."
+    if path.suffix == ".json":
+        try: data = json.loads(path.read_bytes().decode("utf-8"))
+        except UnicodeDecodeError: raise ValueError(f"{path}: not UTF-8 text") from None
+        except json.JSONDecodeError as e: raise ValueError(f"{path}:{e.lineno}: {e.msg}") from None
+        if not isinstance(data, list):
+            raise ValueError(f"{path}: a .json seed file is an array of objects (Alpaca's layout), "
+                             f"got a {type(data).__name__}")
+        yield from ((f"{path}: item {i}", f"item {i}", d) for i, d in enumerate(data)); return
     for n, line in enumerate(path.read_bytes().split(b"\n"), 1):  # newline-only framing, as JsonlStore
         if not line.strip(): continue
-        try:
-            d = json.loads(line.decode("utf-8"))
-            if given := isinstance(d, dict) and "id" in d: r = Record.from_dict(d)
-            else:  # a row without an id (Alpaca's instruction, input, output) is named by its content
-                r = Record.from_dict({"id": record_id(d.get("instruction"), d.get("input", "")), **d}
-                                     if isinstance(d, dict) else d)
+        try: yield f"{path}:{n}", f"line {n}", json.loads(line.decode("utf-8"))
         except UnicodeDecodeError: raise ValueError(f"{path}:{n}: not UTF-8 text") from None
-        except (json.JSONDecodeError, ValueError) as e: raise ValueError(f"{path}:{n}: {e}") from None
+        except (json.JSONDecodeError, RecursionError) as e:
+            raise ValueError(f"{path}:{n}: not JSON ({str(e)[:80]})") from None
+
+def _row_record(d) -> tuple[Record, bool]:
+    "A row as a Record (and whether it named its id): keys a record lacks go to `meta`."
+    if not isinstance(d, dict): raise ValueError(f"a record is a JSON object, got {d!r:.60}")
+    if "instruction" not in d:
+        raise ValueError(f"a row needs an 'instruction' (Alpaca's layout: instruction, input, "
+                         f"output), this one has {sorted(d)[:8]}")
+    names = {f.name for f in dataclasses.fields(Record)}
+    d = {k: v for k, v in d.items() if k in names} | {
+        "meta": {**(d.get("meta") if isinstance(d.get("meta"), dict) else {}),
+                 **{k: v for k, v in d.items() if k not in names}}}
+    if given := "id" in d:
+        if isinstance(d["id"], int) and not isinstance(d["id"], bool): d["id"] = str(d["id"])
+    else: d["id"] = record_id(d.get("instruction"), d.get("input", ""))  # named by its content
+    return Record.from_dict(d), given
+
+def load_seed(name:str|Path) -> list[Record]:
+    "Records of a shipped seed set (by name) or a file: JSONL, or a JSON array (Alpaca's layout)."
+    path = Path(name)
+    if path.suffix or len(path.parts) > 1:
+        if not path.is_file(): raise FileNotFoundError(f"file not found: {path}")
+        if path.suffix not in (".jsonl", ".json"):
+            raise ValueError(f"{path}: a seed file is .jsonl (a JSON object a line) or .json (an "
+                             f"array of objects), not {path.suffix or 'a file without one'}")
+    elif not (path := DATA_DIR/f"{name}.jsonl").is_file():
+        raise FileNotFoundError(f"no seed set {str(name)!r}; shipped ones: {seed_names()}")
+    records, ids = [], {}
+    for where, which, d in _rows(path):
+        try: r, given = _row_record(d)
+        except ValueError as e: raise ValueError(f"{where}: {e}") from None
         if r.id in ids:
-            raise ValueError(f"{path}:{n}: " + (f"id {r.id!r} was already used on line {ids[r.id]}" if given
-                             else f"repeats the instruction and input of line {ids[r.id]}"))
-        ids[r.id] = n; records.append(r)
+            raise ValueError(f"{where}: " + (f"id {r.id!r} was already used on {ids[r.id]}" if given
+                             else f"repeats the instruction and input of {ids[r.id]}"))
+        ids[r.id] = which; records.append(r)
     if not records: raise ValueError(f"seed file {path} is empty")
     return records
+
 
 # %% ../../nbs/00_core/01_data.ipynb #5b6c279f
 @dataclass
@@ -257,8 +319,8 @@ class TopK:
 # %% ../../nbs/00_core/01_data.ipynb #ffac430c
 def chat_messages(r:Record, with_output:bool=True, system:str|None=None) -> list[dict]:
     "The chat messages for a record: (system), user = instruction + input, (assistant = output)."
-    user = r.instruction + (f"\n\n{r.input}" if r.input else "")
-    msgs = ([{"role": "system", "content": system}] if system else []) + [{"role": "user", "content": user}]
+    msgs = [{"role": "system", "content": system}] if system else []
+    msgs += [{"role": "user", "content": r.prompt}]
     return msgs + ([{"role": "assistant", "content": r.output}] if with_output else [])
 
 # %% ../../nbs/00_core/01_data.ipynb #0c73c46f

@@ -644,12 +644,22 @@ def tiny_teacher(answers:list[str]|None=None, # default: a few short sentences
 class FunctionTeacher:
     "A black-box teacher whose reply to each prompt is `fn(last user message)`."
     capabilities = frozenset({"generate"})
-    def __init__(self, fn:Callable[[str], str]): self.fn = fn
+    def __init__(self, fn:Callable[[str], str],
+                 name:str|None=None): # what stores remember it by; default: the function's code
+        from distill_nb.core.data import callable_id
+        if not callable(fn):
+            raise TypeError(f"FunctionTeacher needs a function, got {type(fn).__name__}")
+        self.fn, self.name = fn, name or f"FunctionTeacher({callable_id(fn)})"
     def generate(self, prompts:list, max_new_tokens:int=128, temperature:float=0.0, top_p:float=1.0,
                  system:str|None=None, progress:bool=False) -> list[str]:
         "The function's reply to each prompt (a string or a chat message list)."
         last = lambda p: as_messages(p, system)[-1]["content"]
-        return [str(self.fn(last(p))).strip() for p in check_prompts(prompts)]
+        replies = [self.fn(last(p)) for p in check_prompts(prompts)]
+        for p, r in zip(prompts, replies):
+            if not isinstance(r, str):
+                raise TeacherError(f"{self.name}: the function returned {type(r).__name__} "
+                                   f"{r!r:.40} for {last(p)!r:.40}; a teacher's reply is a string")
+        return [r.strip() for r in replies]
     def logits(self, *args, **kw):
         raise WhiteBoxError("FunctionTeacher is a black-box teacher: it writes text, no logits")
 

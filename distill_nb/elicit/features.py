@@ -72,7 +72,7 @@ def extract_features(teacher, records:list[Record], out_dir:str|Path, top_k:int=
                 tensors |= {f"{r.id}.sampled_ids": smp["ids"].int(),
                             f"{r.id}.sampled_logprobs": smp["logprobs"].half()}
             for l in layers or []: tensors[f"{r.id}.hidden{l}"] = res.hidden_states[l][j, pos].half()
-            rows.append(Record(id=r.id, instruction=r.instruction, output=r.output,
+            rows.append(Record(id=r.id, instruction=r.instruction, input=r.input, output=r.output,
                                meta={"shard": shard, "tokens": len(pos)}))
         save_file({k: v.cpu().contiguous() for k, v in tensors.items()}, out/shard)  # before its index
         return rows

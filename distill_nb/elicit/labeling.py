@@ -105,11 +105,15 @@ def build_prompt(x:str, instruction:str|None=None, demos:list[tuple[str, str]]|N
     return msgs + [{"role": "user", "content": "\n\n".join(parts)}]
 
 # %% ../../nbs/01_elicit/00_labeling.ipynb #b2b9c0b9
-def _as_input(x) -> tuple[str, str, dict]:
-    "(id, text, meta) of an input given as a string or a Record."
-    if isinstance(x, Record): return x.id, x.instruction + (f"\n\n{x.input}" if x.input else ""), dict(x.meta)
-    if isinstance(x, str): return record_id("input", x), x, {}
-    raise TypeError(f"inputs are strings or Records, got {type(x).__name__}")
+def _as_input(x, variant:str|None) -> dict:
+    "An input (a string or a Record) as an item: id (yours kept), instruction, input, meta, gold."
+    if isinstance(x, str):
+        return {"id": record_id("input", x, variant), "instruction": x, "input": "", "meta": {}}
+    if not isinstance(x, Record):
+        raise TypeError(f"inputs are strings or Records, got {type(x).__name__}")
+    gold = {"gold": x.output} if x.output else {}  # the data's own answer, beside the teacher's
+    return {"id": x.id if variant is None else f"{x.id}/{variant[:6]}",
+            "instruction": x.instruction, "input": x.input, "meta": {**x.meta, **gold}}
 
 def label(teacher, inputs:list, # strings or seed `Record`s
           instruction:str|None=None, demos:list[tuple[str, str]]|None=None,
@@ -118,14 +122,17 @@ def label(teacher, inputs:list, # strings or seed `Record`s
           store:JsonlStore|None=None, # append records as they come; a rerun resumes
           max_new_tokens:int=128, batch_size:int=8, meta:dict|None=None, **gen) -> Elicited:
     "D^label: the teacher's output for each input; with `cot`, rationale and answer parsed apart."
-    items = [dict(zip(("id", "x", "meta"), _as_input(x))) for x in inputs]
-    variant = record_id(instruction, demos, system, cot)
-    for it in items: it["id"] = record_id(it["id"], variant)  # same input, other prompt → another record
-    def record_of(it, text):
-        rationale, answer = parse_answer(text, cot)
-        return Record(id=it["id"], instruction=it["x"], output=answer, rationale=rationale,
+    plain = instruction is None and not demos and system is None and not cot
+    variant = None if plain else record_id(instruction, demos, system, cot)  # another prompt, id
+    items = [_as_input(x, variant) for x in inputs]
+    text = lambda it: it["instruction"] + (f"\n\n{it['input']}" if it["input"] else "")
+    def record_of(it, reply):
+        rationale, answer = parse_answer(reply, cot)
+        asked = ({"instruction": it["instruction"], "input": it["input"]} if instruction is None
+                 else {"instruction": text(it)})  # an instruction of `label`'s own goes to meta
+        return Record(id=it["id"], **asked, output=answer, rationale=rationale,
                       meta={**it["meta"], "method": "label", "instruction": instruction,
                             "system": system, "cot": cot, **(meta or {})})
-    prompt_of = lambda it: build_prompt(it["x"], instruction, demos, system, cot)
+    prompt_of = lambda it: build_prompt(text(it), instruction, demos, system, cot)
     return ask(teacher, items, prompt_of, record_of, store, "labeling", max_new_tokens, batch_size,
                **gen)

@@ -8,7 +8,7 @@ import re
 from collections import Counter
 from fractions import Fraction
 from typing import Callable
-from ..core.data import Record, JsonlStore, record_id, temp_store
+from ..core.data import Record, JsonlStore, callable_id, record_id, temp_store
 from ..core.teachers import generate
 from .labeling import Elicited, Malformed, parse_cot
 
@@ -62,7 +62,8 @@ def self_generate(student, tokenizer, prompts:list[str], n:int=4, # samples per 
     out = Elicited()
     store = store if store is not None else temp_store("self")
     # sampling settings are part of each prompt's id: a rerun with other settings keeps its samples apart
-    items = [{"id": record_id("self", p, n, str(filter), temperature, max_new_tokens),
+    key = filter if isinstance(filter, str) else callable_id(filter)  # its code, not its address
+    items = [{"id": record_id("self", p, n, key, temperature, max_new_tokens),
               "p": p} for p in prompts]
     def make(batch):
         asked = [it["p"] for it in batch for _ in range(n)]
@@ -78,7 +79,7 @@ def self_generate(student, tokenizer, prompts:list[str], n:int=4, # samples per 
             reason = "disagrees with the majority" if filter == "majority" else "rejected by the verifier"
             out.dropped[reason] += keep.count(False)
             recs += [Record(id=record_id(it["id"], j), instruction=it["p"], output=a,
-                            meta={"method": "self", "filter": str(filter), "sample": j, "of": n,
+                            meta={"method": "self", "filter": key, "sample": j, "of": n,
                                   "kept_of_prompt": sum(keep), "prompt_id": it["id"]})
                      for j, (a, k) in enumerate(zip(answers, keep)) if k]
         return recs

@@ -58,7 +58,7 @@ def measure(teacher, model, records:list, examples:list[dict], max_new_tokens:in
     "Fidelity, quality and cost of `model` against `teacher` on held-out `records` (teacher answers in `.output`)."
     from distill_nb.core.models import count_params, size_on_disk
     from distill_nb.core.teachers import generate
-    prompts = [r.instruction for r in records]
+    prompts = [r.prompt for r in records]
     answers = generate(model, teacher.tokenizer, prompts, max_new_tokens, teacher.batch_size)
     return {"teacher_kl": teacher_kl(teacher, model, examples),
             "rouge_l": rouge_l(answers, [r.output for r in records]),

@@ -107,7 +107,7 @@ def report(teacher, student,
     import pandas as pd
     import matplotlib.pyplot as plt
     from distill_nb.core.teachers import generate
-    prompts, refs = [r.instruction for r in records], [r.output for r in records]
+    prompts, refs = [r.prompt for r in records], [r.output for r in records]
     cols = {}
     for name, model in (("teacher", teacher.model), ("student", student)):
         answers = generate(model, teacher.tokenizer, prompts, max_new_tokens, teacher.batch_size)
