@@ -4,7 +4,7 @@
 
 # %% ../../nbs/00_core/04_train.ipynb #8f411dee
 from __future__ import annotations
-import math, pickle
+import math, pickle, warnings
 from contextlib import nullcontext
 from pathlib import Path
 from typing import Callable
@@ -90,6 +90,7 @@ def train(model, # the model to train, in place (its trainable parameters)
           on_step:Callable|None=None, # on_step(record) after each step, may add entries (the method's hook)
           callback:Callable|None=None, # callback(record) for the user (a dashboard)
           checkpoint:str|Path|None=None, save_every:int=50,
+          save_optimizer:bool=True, # keep Adam's moments (2× the weights): an exact resume
           config:dict|None=None, # a resume must match `config`
           desc:str="training", progress:bool=True) -> list[dict]:
     "Train `model` for `steps` optimizer steps of `loss_fn`; returns the history of averaged loss terms."
@@ -118,7 +119,13 @@ def train(model, # the model to train, in place (its trainable parameters)
     ckpt = Path(checkpoint)/"distill.pt" if checkpoint else None
     if ckpt and ckpt.exists():
         saved = _load(ckpt); _check_resume(saved, config or {}, ckpt)
-        unwrap(wrapped).load_state_dict(saved["model"]); opt.load_state_dict(saved["opt"]); sched.load_state_dict(saved["sched"])
+        if saved["step"] > steps:
+            raise ValueError(f"{ckpt} is at step {saved['step']}, past steps={steps}: ask for more "
+                             "steps to continue it, or choose another checkpoint_dir")
+        unwrap(wrapped).load_state_dict(saved["model"]); sched.load_state_dict(saved["sched"])
+        if "opt" in saved: opt.load_state_dict(saved["opt"])
+        else: warnings.warn(f"{ckpt} was saved without the optimizer's moments (save_optimizer=False): "
+                            "Adam starts its averages again, so the resumed run is not bit-exact")
         torch.set_rng_state(saved["torch_rng"])  # sampled batches continue the same random stream
         if saved.get("cuda_rng") and torch.cuda.is_available(): torch.cuda.set_rng_state_all(saved["cuda_rng"])
         state.update(saved["state"]); history, start = saved["history"], saved["step"]
@@ -147,7 +154,8 @@ def train(model, # the model to train, in place (its trainable parameters)
         if callback: callback(rec)
         if ckpt and ((step + 1) % save_every == 0 or step + 1 == steps) and acc.is_main_process:
             ckpt.parent.mkdir(parents=True, exist_ok=True); tmp = ckpt.with_suffix(".tmp")
-            torch.save({"model": unwrap(wrapped).state_dict(), "opt": opt.state_dict(),
+            torch.save({"model": unwrap(wrapped).state_dict(),
+                        **({"opt": opt.state_dict()} if save_optimizer else {}),
                         "sched": sched.state_dict(),
                         "torch_rng": torch.get_rng_state(), "step": step + 1,
                         "cuda_rng": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else [], "history": history, "state": state,

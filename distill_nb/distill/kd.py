@@ -14,7 +14,7 @@ from ..core.data import check_examples, pad_batch, response_start
 from ..core.models import model_device, to_device
 from ..core.train import shard, train, unwrap, world
 from ..core.renamed import renamed
-from ..core.teachers import WhiteBoxError, has, require, require_white_box
+from ..core.teachers import WhiteBoxError, has, require, require_white_box, teacher_name
 from ..core.data import TopK
 from .divergences import forward_kl, DIVERGENCES, check_temperature
 
@@ -232,8 +232,18 @@ def _check_args(student, teacher, examples, val_examples, steps, batch_size, tem
         raise ValueError("adaptive λ needs val_examples and a starting on_policy_fraction > 0")
     return examples, val_examples
 
+def _weights_id(model) -> str|None:
+    "A short hash of a model's parameter names, shapes and first values: which model, not its address."
+    import hashlib
+    if model is None: return None
+    h = hashlib.sha1()
+    for name, p in model.named_parameters():
+        h.update(f"{name}{tuple(p.shape)}".encode())
+        h.update(json.dumps([round(v, 5) for v in p.detach().flatten()[:16].double().tolist()]).encode())
+    return h.hexdigest()[:16]
+
 def _run_config(examples, divergence, params:dict, offline:bool, replay, **settings) -> dict:
-    "What a checkpoint of `distill` must match to resume: settings, data fingerprint, processes."
+    "What a checkpoint of `distill` must match to resume: settings, models, data, processes."
     return {**settings, "divergence": getattr(divergence, "__name__", repr(divergence)),
             "params": json.dumps(params, sort_keys=True, default=str), "offline": offline,
             "examples": _fingerprint(examples), "processes": world()[1],
@@ -319,6 +329,7 @@ def distill(student, # a trainable causal LM
             adaptive:bool=False, # DistiLLM: raise λ whenever held-out KD worsens
             val_examples:list[dict]|None=None, eval_every:int=10, # held-out KD, for `adaptive`
             checkpoint_dir:str|Path|None=None, save_every:int=50,
+            save_optimizer:bool=True, # False: checkpoints 3× smaller, a resume not bit-exact
             callback:Callable|None=None, progress:bool=True, **params) -> list[dict]:
     "Token-level KD of `student` from `teacher` for `steps` steps; returns the history of loss terms."
     offline, divergence = teacher is None, as_divergence(divergence)
@@ -347,7 +358,8 @@ def distill(student, # a trainable causal LM
     val = pad_batch(val_examples, pad_id) if val_examples else None
     adapt = (_adaptive_lambda(state, student, teacher, val, temperature, divergence, eval_every)
              if adaptive else None)
-    config = _run_config(examples, divergence, params, offline, replay, steps=steps,
+    config = _run_config(examples, divergence, params, offline, replay,  # more steps: continues
+                         student=_weights_id(student), teacher=teacher and teacher_name(teacher),
                          batch_size=batch_size, lr=lr, alpha_ce=alpha_ce, temperature=temperature,
                          warmup=warmup, seed=seed, on_policy_fraction=on_policy_fraction,
                          max_new_tokens=max_new_tokens, adaptive=adaptive, eval_every=eval_every,
@@ -357,4 +369,5 @@ def distill(student, # a trainable causal LM
     return train(student, loss_fn, steps, lr=lr, schedule="cosine", warmup=warmup, state=state,
                  grad_accum=grad_accum, precision=precision,
                  on_step=adapt, callback=callback, checkpoint=checkpoint_dir, save_every=save_every,
+                 save_optimizer=save_optimizer,
                  config=config, desc="distilling", progress=progress)
