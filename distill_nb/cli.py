@@ -13,7 +13,7 @@ from .commands import (label_command, features_command, distill_command, evaluat
                                  docs_command)
 
 # %% auto #0
-__all__ = ['COMMANDS', 'CHECKS', 'add_flags', 'parser', 'main']
+__all__ = ['COMMANDS', 'EXAMPLES', 'CHECKS', 'USER_ERRORS', 'add_flags', 'parser', 'main']
 
 # %% ../nbs/08_cli/02_cli.ipynb #0df139ee
 def _positive(kind):
@@ -59,6 +59,14 @@ def add_flags(p:argparse.ArgumentParser, fn:Callable, # one flag per parameter o
 # %% ../nbs/08_cli/02_cli.ipynb #7f900e1d
 COMMANDS = {"demo": run_demo, "label": label_command, "features": features_command,
             "distill": distill_command, "evaluate": evaluate_command, "docs": docs_command}
+EXAMPLES = {  # one example a command, shown under its --help
+    "demo": "distill_nb demo --quick",
+    "label": "distill_nb label --teacher smollm2 --data alpaca_data.json --out labels.jsonl\n"
+             "  (a GGUF teacher, fast on a CPU: --backend llamacpp, with the [llamacpp] extra)",
+    "features": "distill_nb features --teacher smollm2 --data labels.jsonl --out feats",
+    "distill": "distill_nb distill --teacher smollm2 --data labels.jsonl --out run",
+    "evaluate": "distill_nb evaluate --teacher smollm2 --student run/student --data held.jsonl",
+    "docs": "distill_nb docs --out site"}
 CHECKS = {"alpha_ce": {"type": _fraction}, "on_policy_fraction": {"type": _fraction},
           "divergence": {"choices": sorted(DIVERGENCES)},
           "backend": {"choices": ["hf", "llamacpp"]}}
@@ -71,16 +79,30 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="distill_nb", description=about)
     sub = p.add_subparsers(dest="command", required=True)
     for name, fn in COMMANDS.items():
-        add_flags(sub.add_parser(name, help=fn.__doc__.replace("%", "%%")), fn, CHECKS)
+        doc = fn.__doc__.replace("%", "%%")
+        cmd = sub.add_parser(name, help=doc, description=doc,
+                             epilog=f"example:\n  {EXAMPLES[name]}",
+                             formatter_class=argparse.RawDescriptionHelpFormatter)
+        add_flags(cmd, fn, CHECKS)
     return p
 
 
 # %% ../nbs/08_cli/02_cli.ipynb #5381da38
+USER_ERRORS = (ValueError, TypeError, OSError, ModuleNotFoundError, WhiteBoxError, TeacherError)
+
 def main(argv:list[str]|None=None):
-    "Entry point of the `distill_nb` console script."
+    "Entry point of the `distill_nb` console script: every error one line, never a traceback."
+    import os
     args = vars(parser().parse_args(argv))
     command = args.pop("command")
     try: COMMANDS[command](**args)
-    except (ValueError, OSError, ModuleNotFoundError, WhiteBoxError, TeacherError) as e:
-        sys.exit(f"distill_nb {command}: error: {e}")
+    except KeyboardInterrupt:  # what was written is kept: each command appends and resumes
+        sys.stderr.write(f"distill_nb {command}: interrupted; rerun the same command to resume\n")
+        sys.exit(130)
+    except Exception as e:
+        if os.environ.get("DISTILL_NB_DEBUG"): raise
+        what = " ".join(str(e).split()) or type(e).__name__
+        if not isinstance(e, USER_ERRORS):  # not an error we expect: say which, and how to see more
+            what = f"{type(e).__name__}: {what} (DISTILL_NB_DEBUG=1 shows the traceback)"
+        sys.exit(f"distill_nb {command}: error: {what}")
 

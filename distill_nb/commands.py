@@ -13,23 +13,26 @@ from .demo import DEMO_METRICS
 __all__ = ['label_command', 'features_command', 'distill_command', 'evaluate_command', 'docs_command']
 
 # %% ../nbs/08_cli/01_commands.ipynb #40fd0206
-def label_command(teacher:str, # a rung of the ladder (`load_teacher`), hub id, folder or .gguf
-                  data:str, # instructions: JSONL (Alpaca-style rows, ids optional) or a seed set
-                  out:str, # the labelled records' JSONL: appended as written, a rerun resumes
-                  max_new_tokens:int=128, batch_size:int=8,
-                  backend:str="hf", # "hf" or "llamacpp" (a GGUF teacher, fast on a CPU)
+def label_command(teacher:str, # a rung of the ladder (smollm2, gemma3…), hub id, folder or .gguf
+                  data:str, # your instructions: .jsonl, a .json array (Alpaca's) or a seed set
+                  out:str, # the labelled records (.jsonl), appended as written: a rerun resumes
+                  max_new_tokens:int=128, # the longest answer, in tokens
+                  batch_size:int=8, # prompts the teacher answers at once
+                  backend:str="hf", # hf (transformers) or llamacpp (GGUF; the [llamacpp] extra)
                   log:Callable=print) -> Path:
-    "$D^{label}$ (§3.1.1): the teacher's answer to every instruction of `data`, appended to `out`."
+    "The teacher answers every instruction of --data; your ids, inputs and gold outputs are kept."
     from distill_nb.core.data import JsonlStore, load_seed
     from distill_nb.core.ladder import load_teacher
     from distill_nb.elicit.labeling import label
-    seeds, store = load_seed(data), JsonlStore(out)
-    got = label(load_teacher(teacher, backend=backend), seeds, store=store,
-                max_new_tokens=max_new_tokens, batch_size=batch_size)
+    seeds = load_seed(data)  # the inputs first, then the teacher, and only then a file is written
+    t = load_teacher(teacher, backend=backend)
+    store = JsonlStore(out)
+    got = label(t, seeds, store=store, max_new_tokens=max_new_tokens, batch_size=batch_size)
     dropped = f"; dropped {dict(got.dropped)}" if got.dropped else ""
-    log(f"labelled {len(got.records)} of {len(seeds)} instructions → {store.path}{dropped}")
+    gold = sum(bool(r.output) for r in seeds)
+    kept = f"; your {gold} gold outputs kept beside the teacher's (meta.gold)" if gold else ""
+    log(f"labelled {len(got.records)} of {len(seeds)} instructions → {store.path}{dropped}{kept}")
     return store.path
-
 
 # %% ../nbs/08_cli/01_commands.ipynb #8c1d99aa
 def _labelled(data:str) -> list:
@@ -46,8 +49,11 @@ def _labelled(data:str) -> list:
 def features_command(teacher:str, # a white-box teacher: a rung, hub id or folder
                      data:str, # labelled records (what `label` wrote)
                      out:str, # a folder: features.jsonl + safetensors shards; a rerun resumes
-                     top_k:int=16, max_len:int=256, batch_size:int=8, log:Callable=print) -> Path:
-    "$D^{feat}$ (§3.1.4): the teacher's top-k log-probs on every response token, for offline KD."
+                     top_k:int=16, # the likeliest tokens kept per position
+                     max_len:int=256, # tokens of prompt + answer kept
+                     batch_size:int=8, # records scored at once
+                     log:Callable=print) -> Path:
+    "The teacher's top-k log-probs on every answer token, stored for offline KD (no teacher then)."
     from distill_nb.core.ladder import load_teacher
     from distill_nb.elicit.features import bytes_per_token, extract_features
     index = extract_features(load_teacher(teacher), _labelled(data), out, top_k=top_k,
@@ -57,63 +63,113 @@ def features_command(teacher:str, # a white-box teacher: a rung, hub id or folde
 
 
 # %% ../nbs/08_cli/01_commands.ipynb #657a95ed
-def distill_command(teacher:str, # a white-box teacher; with `features` only its tokenizer is used
-                    out:str, # a folder: `student/` (safetensors), `history.jsonl`, `checkpoints/`
-                    data:str|None=None, # labelled records (what `label` wrote); not with `features`
-                    features:str|None=None, # offline KD: a folder `features` wrote; no teacher runs
-                    student:str|None=None, # a folder or hub id; default: the teacher, shrunk
-                    keep:int|None=None, # the shrunk student's layers (default: about half)
-                    steps:int=100, batch_size:int=4, lr:float=1e-4,
-                    alpha_ce:float=0.5, # weight of cross-entropy on the answers vs the divergence
-                    temperature:float=1.0, divergence:str="forward_kl",
-                    on_policy_fraction:float=0.0, # GKD's λ: batches of the student's own samples
-                    max_len:int=256, seed:int=0, log:Callable=print) -> Path:
-    "Token-level KD (§3.2.2) of a student from a teacher on labelled records; a rerun resumes."
+def _student(teacher, t, student:str|None, keep:int|None, seed:int):
+    "The student to distill and how it was made (for `evaluate`'s before-distillation column)."
     import torch
-    from distill_nb.core.data import tokenize_chat
     from distill_nb.core.ladder import load_teacher
     from distill_nb.core.models import shrink
+    if student is not None: return load_teacher(student).model, {"student": _where(student)}
+    n = t.model.config.num_hidden_layers
+    keep = keep or max(1, n * 8 // 15)  # as the demo: 16 of SmolLM2's 30 layers
+    torch.manual_seed(seed)
+    return shrink(t.model, keep=keep), {"teacher": _where(teacher), "keep": keep, "seed": seed}
+
+def _where(name) -> str:
+    "A model named by a path: its absolute path (the record stays true from another folder)."
+    return str(Path(name).resolve()) if Path(name).exists() else str(name)
+
+def distill_command(teacher:str, # a white-box teacher; with --features only its tokenizer is used
+                    out:str, # a folder: student/ (safetensors), history.jsonl, checkpoints/
+                    data:str|None=None, # labelled records (what label wrote); not with --features
+                    features:str|None=None, # offline KD: a folder features wrote; no teacher runs
+                    student:str|None=None, # a folder or hub id; default: the teacher, shrunk
+                    keep:int|None=None, # layers the shrunk student keeps (default: 8 of every 15)
+                    steps:int=100, # optimizer steps; a finished run given more steps continues
+                    batch_size:int=4, # records per step
+                    lr:float=2e-4, # the learning rate (AdamW, cosine schedule)
+                    alpha_ce:float=0.5, # weight of cross-entropy on the answers vs the divergence
+                    temperature:float=1.0, # softens both distributions before comparing them
+                    divergence:str="forward_kl", # how the student's distribution is compared
+                    on_policy_fraction:float=0.0, # share of batches the student samples (GKD)
+                    max_len:int=256,
+                    save_every:int=50, # steps between checkpoints (a rerun resumes from the last)
+                    save_optimizer:bool=False, # keep Adam's moments: an exact resume, 3× the size
+                    seed:int=0, log:Callable=print) -> Path:
+    "Distill a student from the teacher on labelled records, token by token; a rerun resumes."
+    from distill_nb.core.data import tokenize_chat
+    from distill_nb.core.ladder import load_teacher
     from distill_nb.distill.kd import check_pair, distill, read_features
     if (data is None) == (features is None):
         raise ValueError("give --data (online KD) or --features (offline), one of them")
     if student is not None and keep is not None:
         raise ValueError("--keep shrinks the teacher: not with --student")
+    records = _labelled(data) if data else None  # the inputs first: a bad file costs no model load
     t, out = load_teacher(teacher), Path(out)
     examples = (read_features(features, t.tokenizer) if features
-                else tokenize_chat(_labelled(data), t.tokenizer, max_len=max_len))
-    torch.manual_seed(seed)
-    n = t.model.config.num_hidden_layers
-    s = load_teacher(student).model if student else shrink(t.model, keep=keep or max(1, n // 2))
+                else tokenize_chat(records, t.tokenizer, max_len=max_len))
+    s, origin = _student(teacher, t, student, keep, seed)
     check_pair(s, t)
     history = distill(s, None if features else t, examples, steps=steps, batch_size=batch_size,
                       lr=lr, alpha_ce=alpha_ce, temperature=temperature, divergence=divergence,
                       seed=seed, on_policy_fraction=on_policy_fraction,
-                      checkpoint_dir=out/"checkpoints")
+                      checkpoint_dir=out/"checkpoints", save_every=save_every,
+                      save_optimizer=save_optimizer)
     s.save_pretrained(out/"student"); t.tokenizer.save_pretrained(out/"student")
+    (out/"student"/"distill_nb.json").write_text(json.dumps({"made_from": origin}, indent=2))
     (out/"history.jsonl").write_text("".join(json.dumps(h) + "\n" for h in history))
     log(f"distilled {steps} steps on {len(examples)} examples: KD term {history[0]['kd']:.3f} → "
         f"{history[-1]['kd']:.3f}; student → {out/'student'}")
     return out/"student"
 
-
 # %% ../nbs/08_cli/01_commands.ipynb #c9bad161
+def _before(student:str, baseline:str|None, teacher:str, t, log:Callable):
+    "The student before distillation: `baseline`, or what `distill` recorded it started from."
+    import torch
+    from distill_nb.core.ladder import load_teacher
+    from distill_nb.core.models import shrink
+    if baseline is not None: return load_teacher(baseline).model
+    made = Path(student)/"distill_nb.json"
+    if not made.is_file():
+        log("(no record of how the student began: give --baseline to see it before distillation)")
+        return None
+    origin = json.loads(made.read_text())["made_from"]
+    if "student" in origin: return load_teacher(origin["student"]).model
+    if origin["teacher"] != _where(teacher):
+        raise ValueError(f"{student} was shrunk from {origin['teacher']}, not {teacher}: "
+                         "evaluate it against its own teacher, or give --baseline")
+    torch.manual_seed(origin["seed"])
+    return shrink(t.model, keep=origin["keep"])
+
 def evaluate_command(teacher:str, # the teacher the student is measured against
-                     student:str, # a folder (what `distill` wrote) or hub id
-                     data:str, # held-out records with the teacher's answers (what `label` wrote)
+                     student:str, # the distilled student: a folder (what distill wrote) or hub id
+                     data:str, # held-out records with the teacher's answers (what label wrote)
+                     baseline:str|None=None, # the student before (default: what distill recorded)
                      out:str|None=None, # a JSON file for the numbers (default: print only)
-                     max_new_tokens:int=64, max_len:int=256, log:Callable=print) -> dict:
-    "Held-out fidelity (KL per token to the teacher, ROUGE-L of the answers) and cost of a student."
+                     max_new_tokens:int=64, # the longest answer each model writes
+                     max_len:int=256, # tokens of prompt + answer scored
+                     log:Callable=print) -> dict:
+    "Held-out closeness to the teacher and answer quality: teacher, student before, student after."
     from distill_nb.core.data import tokenize_chat
     from distill_nb.core.ladder import load_teacher
     from distill_nb.evaluate.metrics import measure
-    t, records = load_teacher(teacher), _labelled(data)
+    records = _labelled(data)
+    t = load_teacher(teacher)
     examples = tokenize_chat(records, t.tokenizer, max_len)
-    m = measure(t, load_teacher(student).model, records, examples, max_new_tokens)
-    log(f"student on {len(records)} held-out records:")
-    for name, key in DEMO_METRICS.items(): log(f"  {name:30s} {m[key]:12,.3f}")
-    if out: Path(out).write_text(json.dumps(m, indent=2)); log(f"→ {out}")
-    return m
-
+    models = {"teacher": t.model, "before": _before(student, baseline, teacher, t, log),
+              "student": load_teacher(student).model}
+    cols = {k: measure(t, m, records, examples, max_new_tokens) for k, m in models.items()
+            if m is not None}
+    gold = {"ROUGE-L vs your gold ↑": "rouge_l_gold"} if "rouge_l_gold" in cols["student"] else {}
+    rows = DEMO_METRICS | gold
+    log(f"on {len(records)} held-out records ({', '.join(cols)}):")
+    for name, key in rows.items():
+        log(f"  {name:30s}" + "".join(f" {c[key]:12,.3f}" for c in cols.values()))
+    for k, c in cols.items():
+        if c["empty_answers"]: log(f"warning: the {k} answered nothing to {c['empty_answers']} "
+                                   f"of {len(records)} prompts (train longer? its chat template?)")
+    result = {**cols["student"], "beside": {k: c for k, c in cols.items() if k != "student"}}
+    if out: Path(out).write_text(json.dumps(result, indent=2)); log(f"→ {out}")
+    return result
 
 # %% ../nbs/08_cli/01_commands.ipynb #465173fa
 def docs_command(out:str="site", # where the HTML site goes

@@ -24,7 +24,7 @@ def label_seeds(teacher, seeds:list, store, max_new_tokens:int=64, batch_size:in
         if not text: empty.append(s.id); raise Malformed("empty answer", text)
         return Record(id=s.id, instruction=s.instruction, input=s.input, output=text,
                       meta={**s.meta, "teacher_max_new_tokens": max_new_tokens})
-    ask(teacher, seeds, lambda s: s.instruction, record_of, store, "teacher labelling",
+    ask(teacher, seeds, lambda s: s.prompt, record_of, store, "teacher labelling",
         max_new_tokens, batch_size)
     return {"added": len(store) - before, "dropped_empty": empty}
 
@@ -85,7 +85,8 @@ def run_demo(out:str="demo_out", # folder: labels_<N>tok.jsonl, report.json, rep
              seed_set:str="basics", # a shipped seed set or a .jsonl file
              keep:int|None=None, # student layers (default: 8 of every 15, 16 of SmolLM2's 30)
              steps:int|None=None, # distillation steps (default 60, quick 4)
-             batch_size:int=4, lr:float=2e-4,
+             batch_size:int=4, # records per distillation step
+             lr:float=2e-4, # the learning rate (AdamW, cosine schedule)
              alpha_ce:float=0.5, # weight of cross-entropy vs the divergence, in [0, 1]
              temperature:float=1.0, # KD softening temperature T > 0
              divergence:str="forward_kl", # the token-level divergence to the teacher

@@ -68,3 +68,42 @@ def test_own_teacher_student_and_jsonl_from_the_command_line(tmp_path, tiny_teac
     assert kl("after.json") < kl("before.json")  # the distilled student is closer to the teacher
     r = cli("distill", *t, "--data", tmp_path/"mine.jsonl", "--out", tmp_path/"x")  # not labelled yet
     assert r.returncode == 1 and "records have no output to learn from" in r.stderr and "Traceback" not in r.stderr
+
+def test_a_practitioners_alpaca_json_array_goes_through_label_distill_evaluate(tmp_path, tiny_teacher):
+    "Alpaca's layout as one JSON array, with ids, inputs, gold outputs and a column of their own (issue #32)."
+    from distill_nb.core.data import load_seed
+    tiny_teacher.model.save_pretrained(tmp_path/"teacher"); tiny_teacher.tokenizer.save_pretrained(tmp_path/"teacher")
+    rows = [{"id": 100 + i, "instruction": s.instruction, "input": f"context {i}" if i % 2 else "",
+             "output": f"gold answer {i}", "category": "basics"} for i, s in enumerate(load_seed("basics")[:10])]
+    (tmp_path/"alpaca_data.json").write_text(json.dumps(rows[:8], indent=2))
+    (tmp_path/"held.json").write_text(json.dumps(rows[8:], indent=2))
+    cli = lambda *a: run("distill_nb", *map(str, a))
+    t = ["--teacher", tmp_path/"teacher"]
+    for name in ("alpaca_data", "held"):
+        r = cli("label", *t, "--data", tmp_path/f"{name}.json", "--out", tmp_path/f"{name}.jsonl", "--max-new-tokens", 12)
+        assert r.returncode == 0 and "gold outputs kept" in r.stdout, r.stderr
+    labelled = [json.loads(l) for l in (tmp_path/"alpaca_data.jsonl").read_text().splitlines()]
+    by_id = {r["id"]: r for r in labelled}
+    assert set(by_id) == {str(100 + i) for i in range(8)}                        # their ids, not hashes
+    assert by_id["101"]["input"] == "context 1" and by_id["101"]["instruction"] == rows[1]["instruction"]
+    assert by_id["101"]["meta"]["gold"] == "gold answer 1" and by_id["101"]["meta"]["category"] == "basics"
+    r = cli("distill", *t, "--data", tmp_path/"alpaca_data.jsonl", "--out", tmp_path/"run", "--keep", 2,
+            "--steps", 6, "--lr", 1e-3, "--save-every", 3)
+    assert r.returncode == 0, r.stderr
+    ckpt = torch_load(tmp_path/"run"/"checkpoints"/"distill.pt")
+    assert ckpt["step"] == 6 and "opt" not in ckpt                               # smaller: no optimizer moments
+    r = cli("evaluate", *t, "--student", tmp_path/"run"/"student", "--data", tmp_path/"held.jsonl",
+            "--out", tmp_path/"eval.json", "--max-new-tokens", 12)
+    assert r.returncode == 0, r.stderr
+    got = json.loads((tmp_path/"eval.json").read_text())
+    assert {"teacher", "before"} <= set(got["beside"]) and "rouge_l_gold" in got  # beside it, and the gold
+    assert got["teacher_kl"] < got["beside"]["before"]["teacher_kl"]             # distillation moved it closer
+    assert "ROUGE-L vs your gold" in r.stdout and "teacher, before, student" in r.stdout
+    r = cli("distill", *t, "--data", tmp_path/"alpaca_data.jsonl", "--out", tmp_path/"run", "--keep", 2,
+            "--steps", 8, "--lr", 1e-3, "--save-every", 3)                      # continued for 2 more steps
+    assert r.returncode == 0 and "distilled 8 steps" in r.stdout, r.stderr
+    assert len((tmp_path/"run"/"history.jsonl").read_text().splitlines()) == 8
+
+def torch_load(path):
+    import torch
+    return torch.load(path, weights_only=True)

@@ -206,6 +206,10 @@ def load_teacher(name:str|Path="smollm2-135m", # a rung of `LADDER`, a hub id, a
     elif "/" not in str(name):
         raise ValueError(f"unknown teacher {str(name)!r}: not a rung ({', '.join(LADDER)}), a folder, "
                          "a .gguf file or a hub id (owner/name)")
+    elif path.exists():
+        raise ValueError(f"{path} is a file; a model is a folder, a .gguf file or a rung")
+    elif str(name).startswith(("/", ".", "~")) or str(name).count("/") > 1:  # a path, not a hub id
+        raise FileNotFoundError(f"no model folder {str(name)!r}")
     try: model, tok = load_causal_lm(str(name), device=device, dtype=dtype)
     except OSError as e:
         raise ConnectionError(f"could not load {str(name)!r}: {str(e).splitlines()[0]}") from None

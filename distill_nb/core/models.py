@@ -171,9 +171,17 @@ def load_causal_lm(path_or_id:str|Path, # a local folder or a hub id (hubs need 
         if not folder.is_dir(): raise FileNotFoundError(f"folder for GGUF file not found: {folder}")
         model, tok = _load_gguf(folder, gguf_file, dtype)  # a GGUF file carries no code
     else:
-        model = AutoModelForCausalLM.from_pretrained(str(path_or_id), dtype=dtype,
-                                                     trust_remote_code=trust_remote_code)
-        tok = AutoTokenizer.from_pretrained(str(path_or_id), trust_remote_code=trust_remote_code)
+        try:
+            model = AutoModelForCausalLM.from_pretrained(str(path_or_id), dtype=dtype,
+                                                         trust_remote_code=trust_remote_code)
+            tok = AutoTokenizer.from_pretrained(str(path_or_id),
+                                                trust_remote_code=trust_remote_code)
+        except (OSError, ImportError): raise  # a hub id not reached, a file missing: already clear
+        except Exception as e:  # a file cut short or corrupted: the library's error, and where
+            if not folder.is_dir(): raise
+            why = f"{type(e).__name__}: {' '.join(str(e).split())[:200]}"
+            raise ValueError(f"{folder}: the model's files cannot be read ({why}); "
+                             "a copy or download cut short?") from None
     return model.to(device).eval(), prepare_tokenizer(check_chat_template(tok))
 
 # %% ../../nbs/00_core/00_models.ipynb #71115c48

@@ -60,8 +60,11 @@ def measure(teacher, model, records:list, examples:list[dict], max_new_tokens:in
     from distill_nb.core.teachers import generate
     prompts = [r.prompt for r in records]
     answers = generate(model, teacher.tokenizer, prompts, max_new_tokens, teacher.batch_size)
+    gold = [(a, r.meta["gold"]) for a, r in zip(answers, records) if r.meta.get("gold")]
     return {"teacher_kl": teacher_kl(teacher, model, examples),
             "rouge_l": rouge_l(answers, [r.output for r in records]),
+            **({"rouge_l_gold": rouge_l(*zip(*gold))} if gold else {}),  # the data's own answers
+            "empty_answers": sum(not a.strip() for a in answers),
             "params_m": count_params(model)/1e6, "size_mb": size_on_disk(model)/1e6,
             "tokens_per_s": tokens_per_second(model, teacher.tokenizer, prompts[:4],
                                               max_new_tokens=16),
