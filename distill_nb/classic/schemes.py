@@ -52,10 +52,15 @@ def multi_teacher_logits(teacher_logits:list[torch.Tensor], combine:str="average
                          temperature:float=1.0) -> torch.Tensor:
     "Combined soft targets (as log-probabilities) of several teachers: 'average', 'weighted', or 'routed' (per example, the most confident)."
     if not teacher_logits: raise ValueError("need at least one teacher")
+    if weights is not None and combine != "weighted":
+        raise ValueError(f"weights are for combine='weighted', not {combine!r}")
     logp = torch.stack([F.log_softmax(z / temperature, -1) for z in teacher_logits])   # (n_teachers, B, C)
     if combine == "average": return torch.logsumexp(logp, 0) - math.log(len(teacher_logits))
     if combine == "weighted":
         if weights is None or len(weights) != len(teacher_logits): raise ValueError("'weighted' needs one weight per teacher")
+        finite = all(isinstance(w, (int, float)) and math.isfinite(w) and w >= 0 for w in weights)
+        if not finite or sum(weights) <= 0:
+            raise ValueError(f"weights must be finite numbers >= 0, not all 0, got {weights}")
         w = torch.tensor(weights, dtype=logp.dtype, device=logp.device); w = w / w.sum()
         return torch.logsumexp(logp + w.log()[:, None, None], 0)
     if combine == "routed": return logp.gather(0,

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 import torch
 import torch.nn.functional as F
+from .checks import check_int
 
 # %% auto #0
 __all__ = ['DATA_DIR', 'Record', 'record_id', 'callable_id', 'JsonlStore', 'item_id', 'fill', 'temp_store', 'package_dir',
@@ -111,9 +112,13 @@ class JsonlStore:
         first = self._line_no if self._offset else 1
         for n, line in enumerate(data[:good].split(b"\n")[:-1], first):  # newline-only framing: U+2028 is text
             if not line.strip(): continue
-            try: d = json.loads(line.decode("utf-8")); rid = d["id"]
-            except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as e:
-                raise ValueError(f"{self.path}:{n} is not a JSON record with an 'id' ({e}); fix or remove that line") from None
+            try:
+                d = json.loads(line.decode("utf-8")); rid = d["id"]
+                if not isinstance(rid, str): raise TypeError(f"its id is {type(rid).__name__}")
+            except (ValueError, RecursionError, KeyError, TypeError) as e:  # one odd line: named
+                why = " ".join(str(e).split())[:100] or type(e).__name__
+                raise ValueError(f"{self.path}:{n} is not a JSON record with an 'id' ({why}); "
+                                 "fix or remove that line") from None
             if rid in self.ids: raise ValueError(f"{self.path}:{n} repeats id {rid!r}")
             self.ids.add(rid); self.settings[rid] = (d.get("meta") or {}).get("settings")
         self._offset += good; self._line_no = first + data[:good].count(b"\n")
@@ -190,6 +195,8 @@ def fill(store:JsonlStore, items:Iterable, # seed items with an `id` (Records or
         for i in range(0, len(todo), batch_size):
             batch = todo[i:i+batch_size]
             recs = make(batch)
+            if not isinstance(recs, list):
+                raise TypeError(f"make must return a list of Records, got {type(recs).__name__}")
             if settings is not None:
                 for r in recs: r.meta["settings"] = settings
             added += store.add(recs, skip_existing=True)  # ids another writer stored meanwhile are not doubled
@@ -223,6 +230,8 @@ def _rows(path:Path):
         try: data = json.loads(path.read_bytes().decode("utf-8"))
         except UnicodeDecodeError: raise ValueError(f"{path}: not UTF-8 text") from None
         except json.JSONDecodeError as e: raise ValueError(f"{path}:{e.lineno}: {e.msg}") from None
+        except (ValueError, RecursionError) as e:
+            raise ValueError(f"{path}: not JSON ({str(e)[:80] or type(e).__name__})") from None
         if not isinstance(data, list):
             raise ValueError(f"{path}: a .json seed file is an array of objects (Alpaca's layout), "
                              f"got a {type(data).__name__}")
@@ -231,8 +240,8 @@ def _rows(path:Path):
         if not line.strip(): continue
         try: yield f"{path}:{n}", f"line {n}", json.loads(line.decode("utf-8"))
         except UnicodeDecodeError: raise ValueError(f"{path}:{n}: not UTF-8 text") from None
-        except (json.JSONDecodeError, RecursionError) as e:
-            raise ValueError(f"{path}:{n}: not JSON ({str(e)[:80]})") from None
+        except (ValueError, RecursionError) as e:  # a 5,000-digit number, nesting 100,000 deep
+            raise ValueError(f"{path}:{n}: not JSON ({str(e)[:80] or type(e).__name__})") from None
 
 def _row_record(d) -> tuple[Record, bool]:
     "A row as a Record (and whether it named its id): keys a record lacks go to `meta`."
@@ -241,9 +250,10 @@ def _row_record(d) -> tuple[Record, bool]:
         raise ValueError(f"a row needs an 'instruction' (Alpaca's layout: instruction, input, "
                          f"output), this one has {sorted(d)[:8]}")
     names = {f.name for f in dataclasses.fields(Record)}
+    if not isinstance(d.get("meta", {}), dict):
+        raise ValueError(f"meta must be an object, got {d['meta']!r:.40}")
     d = {k: v for k, v in d.items() if k in names} | {
-        "meta": {**(d.get("meta") if isinstance(d.get("meta"), dict) else {}),
-                 **{k: v for k, v in d.items() if k not in names}}}
+        "meta": {**d.get("meta", {}), **{k: v for k, v in d.items() if k not in names}}}
     if given := "id" in d:
         if isinstance(d["id"], int) and not isinstance(d["id"], bool): d["id"] = str(d["id"])
     else: d["id"] = record_id(d.get("instruction"), d.get("input", ""))  # named by its content
@@ -355,6 +365,16 @@ def check_examples(examples, what:str="examples") -> list[dict]:
     if bad is not None: raise ValueError(f"{what} must be tokenized examples with input_ids and labels (see tokenize_chat); "
                                          f"got {type(bad).__name__} {bad!r:.60}")
     if any(len(e["input_ids"]) != len(e["labels"]) for e in examples): raise ValueError(f"{what}: input_ids and labels differ in length")
+    for i, e in enumerate(examples):
+        ids, labels = e["input_ids"], e["labels"]
+        if not (isinstance(ids, list) and isinstance(labels, list)):
+            raise ValueError(f"{what}[{i}]: input_ids and labels must be lists of token ids, got "
+                             f"{type(ids).__name__} and {type(labels).__name__} (tensor.tolist() "
+                             "gives one)")
+        if not all(type(t) is int and t >= 0 for t in ids) or not all(
+                type(t) is int and (t >= 0 or t == -100) for t in labels):
+            raise ValueError(f"{what}[{i}]: a token id is not an int >= 0 (labels may also be "
+                             "-100)")
     return list(examples)
 
 # %% ../../nbs/00_core/01_data.ipynb #73a5b1eb
@@ -368,6 +388,7 @@ def response_start(example:dict) -> int:
 def pad_batch(examples:list[dict], pad_id:int) -> dict:
     "Right-pad a list of tokenized examples into `input_ids`, `attention_mask`, `labels` tensors."
     if not examples: raise ValueError("pad_batch needs at least one example")
+    check_int("pad_id", pad_id, lo=0)  # None: a tokenizer without a pad token (prepare_tokenizer)
     n = max(len(e["input_ids"]) for e in examples)
     pad = lambda xs, v: [x + [v]*(n - len(x)) for x in xs]
     ids = [e["input_ids"] for e in examples]

@@ -169,7 +169,12 @@ def load_causal_lm(path_or_id:str|Path, # a local folder or a hub id (hubs need 
     folder = Path(path_or_id)
     if gguf_file is not None:
         if not folder.is_dir(): raise FileNotFoundError(f"folder for GGUF file not found: {folder}")
-        model, tok = _load_gguf(folder, gguf_file, dtype)  # a GGUF file carries no code
+        try: model, tok = _load_gguf(folder, gguf_file, dtype)  # a GGUF file carries no code
+        except (OSError, ImportError): raise
+        except Exception as e:  # the gguf reader's struct and value errors: a file cut short
+            why = f"{type(e).__name__}: {' '.join(str(e).split())[:160]}"
+            raise ValueError(f"{folder/gguf_file}: not a complete GGUF model ({why}); "
+                             "a copy or download cut short?") from None
     else:
         try:
             model = AutoModelForCausalLM.from_pretrained(str(path_or_id), dtype=dtype,

@@ -11,6 +11,7 @@ from typing import Callable, Protocol, runtime_checkable
 import torch
 import torch.nn.functional as F
 from .data import TopK
+from .checks import check_int
 from .models import load_causal_lm, default_teacher_path, DEFAULT_TEACHER_GGUF, prepare_tokenizer, model_device
 
 # %% auto #0
@@ -93,6 +94,13 @@ def as_messages(prompt, system:str|None=None) -> list[dict]:
     if isinstance(prompt, str): msgs = [{"role": "user", "content": prompt}]
     elif isinstance(prompt, list) and prompt and all(isinstance(m, dict) and {"role", "content"} <= set(m) for m in prompt): msgs = list(prompt)
     else: raise ValueError(f"a prompt is a string or a non-empty list of {{'role','content'}} dicts, got {prompt!r:.80}")
+    for i, m in enumerate(msgs):
+        if m["role"] not in ("system", "user", "assistant", "tool"):
+            raise ValueError(f"message {i}: role must be system, user, assistant or tool, got "
+                             f"{m['role']!r:.30}")
+        if not isinstance(m["content"], str):
+            raise ValueError(f"message {i}: content must be a string, got "
+                             f"{type(m['content']).__name__}")
     if system is not None and not isinstance(system, str): raise ValueError(f"system must be a string, got {system!r:.60}")
     if system and msgs[0]["role"] != "system": msgs = [{"role": "system", "content": system}] + msgs
     return msgs
@@ -103,6 +111,17 @@ def check_prompts(prompts) -> list:
     if isinstance(prompts, (str, dict)) or not isinstance(prompts, (list, tuple)):
         raise ValueError(f"prompts must be a list of prompts, got a {type(prompts).__name__}: "
                          f"wrap a single prompt in a list, generate([{prompts!r:.40}])")
+    if not prompts: raise ValueError("no prompts: the list is empty")
+    for i, p in enumerate(prompts):
+        if not isinstance(p, (str, list)):
+            raise ValueError(f"prompt {i} must be a string or chat messages, got "
+                             f"{type(p).__name__}")
+        texts = [p] if isinstance(p, str) else [m.get("content") for m in p if isinstance(m, dict)]
+        for text in texts:
+            try: isinstance(text, str) and text.encode("utf-8")
+            except UnicodeEncodeError as e:
+                raise ValueError(f"prompt {i} holds {text[e.start]!r}, half of a surrogate pair: "
+                                 "not text (a broken \\u escape?)") from None
     return list(prompts)
 
 # %% ../../nbs/00_core/03_teachers.ipynb #27ea0eed
@@ -110,8 +129,7 @@ def check_generation(temperature:float, max_new_tokens:int, top_p:float=1.0):
     "Raise a clear error unless temperature ≥ 0 (0 = greedy), max_new_tokens ≥ 1 and top_p ∈ (0, 1]."
     if not (isinstance(temperature, (int, float)) and math.isfinite(temperature) and temperature >= 0):
         raise ValueError(f"temperature must be a finite number >= 0 (0 = greedy), got {temperature}")
-    if not isinstance(max_new_tokens, int) or max_new_tokens < 1:
-        raise ValueError(f"max_new_tokens must be an integer >= 1, got {max_new_tokens!r}")
+    check_int("max_new_tokens", max_new_tokens)
     if not (isinstance(top_p, (int, float)) and 0 < top_p <= 1): raise ValueError(f"top_p must be in (0, 1], got {top_p}")
 
 # %% ../../nbs/00_core/03_teachers.ipynb #58268fa6

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Callable
 import torch
 from .models import pick_device, pick_dtype
+from .checks import check_int, check_number
 
 # %% auto #0
 __all__ = ['world', 'shard', 'unwrap', 'train']
@@ -56,10 +57,17 @@ def _schedule(opt, schedule:str, warmup:int, steps:int):
 
 def _load(ckpt:Path) -> dict:
     "A checkpoint, read without running any code it may hold (no pickle objects: `weights_only=True`)."
-    try: return torch.load(ckpt, weights_only=True)
+    try: saved = torch.load(ckpt, weights_only=True)
     except pickle.UnpicklingError as e:
         raise ValueError(f"{ckpt} is not a distill checkpoint this version can load safely "
                          f"(it holds objects that would run code when loaded): {str(e).splitlines()[0]}") from None
+    except (RuntimeError, EOFError, OSError) as e:  # cut short elsewhere (a copy, a full disk)
+        raise ValueError(f"{ckpt} cannot be read ({' '.join(str(e).split())[:120]}): delete it to "
+                         "start "
+                         "over, or restore a whole copy") from None
+    if not (isinstance(saved, dict) and {"model", "step", "sched"} <= set(saved)):
+        raise ValueError(f"{ckpt} is not a distill checkpoint (no model, step and schedule in it)")
+    return saved
 
 def _check_resume(saved:dict, config:dict, ckpt:Path):
     "Refuse to resume a checkpoint made with settings that change the run, naming each difference."
@@ -99,6 +107,8 @@ def train(model, # the model to train, in place (its trainable parameters)
     if not isinstance(steps, int) or steps < 1: raise ValueError(f"steps must be an integer >= 1, got {steps!r}")
     if not (isinstance(lr, (int, float)) and math.isfinite(lr) and lr > 0): raise ValueError(f"lr must be a finite number > 0, got {lr}")
     if not isinstance(grad_accum, int) or grad_accum < 1: raise ValueError(f"grad_accum must be an integer >= 1, got {grad_accum!r}")
+    check_int("warmup", warmup, lo=0); check_int("save_every", save_every)
+    check_number("weight_decay", weight_decay, lo=0)
     clip_ok = isinstance(max_grad_norm, (int, float)) and max_grad_norm > 0
     if max_grad_norm is not None and not clip_ok:
         raise ValueError(f"max_grad_norm must be a number > 0 (or None: no clipping), "
@@ -136,6 +146,12 @@ def train(model, # the model to train, in place (its trainable parameters)
         for micro in range(grad_accum):
             with (acc.no_sync(wrapped) if micro < grad_accum - 1 else nullcontext()), acc.autocast():
                 terms = loss_fn(wrapped, step, micro)
+                if not (isinstance(terms, dict) and isinstance(terms.get("loss"), torch.Tensor)):
+                    raise TypeError("loss_fn must return a dict with a 'loss' tensor, got "
+                                    f"{terms!r:.60}")
+                if not torch.isfinite(terms["loss"].detach()).all():  # before it reaches weights
+                    raise ValueError(f"the loss is NaN or infinite at step {step + 1} (micro-batch "
+                                     f"{micro}): a learning rate too high, or NaN in the data?")
                 w = _tokens(terms.pop("tokens", 1))  # a mean over w tokens counts w times
                 acc.backward(terms["loss"] * w)
             tokens += w

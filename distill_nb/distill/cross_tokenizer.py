@@ -54,6 +54,10 @@ def byte_ends(table:list[bytes], ids:list[int]) -> list[int]:
 # %% ../../nbs/02_distill/07_cross_tokenizer.ipynb #bdc94af6
 def align_tokens(student_ends:list[int], teacher_ends:list[int]) -> list[tuple[list, list]]:
     "Groups (student positions, teacher positions) spelling the same bytes: cut where both end together."
+    for name, ends in (("student_ends", student_ends), ("teacher_ends", teacher_ends)):
+        if any(b <= a for a, b in zip(ends, ends[1:])):
+            raise ValueError(f"{name} must be increasing byte offsets (where each token ends), got "
+                             f"{ends[:8]}")
     groups, s, t, s0, t0 = [], 0, 0, 0, 0
     while s < len(student_ends) and t < len(teacher_ends):
         if student_ends[s] < teacher_ends[t]: s += 1

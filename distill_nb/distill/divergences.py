@@ -55,6 +55,9 @@ def check_logits(student_logits:torch.Tensor, teacher_logits:torch.Tensor|TopK,
                                        device=student_logits.device)
     elif mask.shape != student_logits.shape[:-1]:
         raise ValueError(f"mask shape {tuple(mask.shape)} must be {tuple(student_logits.shape[:-1])}")
+    elif mask.dtype != torch.bool and ((mask != 0) & (mask != 1)).any():
+        raise ValueError("mask must be boolean or 0/1, got values like "
+                         f"{mask[(mask != 0) & (mask != 1)][0].item()}")
     mask = mask.bool()
     if not mask.any(): raise ValueError("mask selects no position: nothing to distill in this batch")
     if isinstance(teacher_logits, TopK): teacher_logits.check(student_logits.shape[-1], mask)

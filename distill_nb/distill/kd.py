@@ -11,6 +11,7 @@ import torch
 import torch.nn.functional as F
 from fastcore.basics import store_attr
 from ..core.data import check_examples, pad_batch, response_start
+from ..core.checks import check_int, check_number
 from ..core.models import model_device, to_device
 from ..core.train import shard, train, unwrap, world
 from ..core.renamed import renamed
@@ -45,8 +46,17 @@ def as_divergence(divergence:str|Callable) -> Callable:
 def kd_loss(student_logits, teacher_logits, labels, alpha_ce:float=0.5, temperature:float=1.0,
             divergence:str|Callable=forward_kl, **params) -> dict:
     "The mixed loss and its terms for one batch; logits (B, T, V) or a `TopK` teacher, labels (B, T) with -100 on ignored tokens."
-    if not 0 <= alpha_ce <= 1: raise ValueError(f"alpha_ce must be in [0, 1], got {alpha_ce}")
+    check_number("alpha_ce", alpha_ce, 0, 1)
     divergence = as_divergence(divergence)
+    if not isinstance(labels, torch.Tensor) or labels.dtype not in (torch.long, torch.int32):
+        raise ValueError("labels must be a tensor of token ids (long), got "
+                         f"{getattr(labels, 'dtype', type(labels))}")
+    if labels.shape != student_logits.shape[:-1]:
+        raise ValueError(f"labels {tuple(labels.shape)} must cover the logits' positions "
+                         f"{tuple(student_logits.shape[:-1])}")
+    if (labels >= student_logits.shape[-1]).any():
+        raise ValueError(f"labels name token {labels.max().item()}, outside the vocabulary of "
+                         f"{student_logits.shape[-1]}")
     s, y = student_logits[:, :-1], labels[:, 1:]  # position i predicts token i+1
     t = TopK(*(x[:, :-1] for x in (teacher_logits.indices, teacher_logits.logprobs, teacher_logits.tail))) if isinstance(teacher_logits, TopK) else teacher_logits[:, :-1]
     mask = y != -100
@@ -70,12 +80,14 @@ def cache_topk(teacher, # white-box (every position), or served with log-probs (
     for i in range(0, len(examples), batch_size):
         chunk = examples[i:i+batch_size]
         b = pad_batch(chunk, teacher.tokenizer.pad_token_id)
-        top = TopK.from_logits(teacher.logits(b), k)
+        logits = teacher.logits(b)
+        top, vocab = TopK.from_logits(logits, k), logits.shape[-1]
         for j, e in enumerate(chunk):
             n = len(e["input_ids"])
             out.append({**e, "topk_indices": top.indices[j, :n].tolist(),
                         "topk_logprobs": top.logprobs[j, :n].tolist(),
-                        "topk_tail": top.tail[j, :n].tolist()})
+                        "topk_tail": top.tail[j, :n].tolist(),
+                        "topk_vocab": vocab})  # a student of another vocabulary is refused
     return out
 
 def _cache_scored(teacher, examples:list[dict], k:int) -> list[dict]:
@@ -112,7 +124,7 @@ def read_features(out_dir:str|Path, # what `extract_features` wrote: features.js
     "Tokenized examples with the top-k `extract_features` stored: offline KD from disk, no teacher."
     from safetensors.torch import load_file
     from distill_nb.core.data import JsonlStore, tokenize_chat, trained_positions
-    from distill_nb.elicit.features import shard_path
+    from distill_nb.elicit.features import read_shard, shard_path
     out_dir = Path(out_dir)
     if not (out_dir/"features.jsonl").exists():
         raise FileNotFoundError(f"{out_dir} holds no features.jsonl (extract_features writes one)")
@@ -121,7 +133,7 @@ def read_features(out_dir:str|Path, # what `extract_features` wrote: features.js
     for r in rows:
         if r.meta["shard"] != name:  # the rows of a shard are consecutive: each is read once
             name = r.meta["shard"]
-            tensors = load_file(shard_path(out_dir, name))
+            tensors = read_shard(shard_path(out_dir, name))
         e = tokenize_chat([r], tokenizer, max_len=r.meta["settings"]["max_len"])[0]
         pos = trained_positions(e)
         if len(pos) != r.meta["tokens"]:
@@ -139,6 +151,8 @@ def merge_topk(caches:list[list[dict]], # `cache_topk` of the same examples by s
     "The teachers' mixture p = Σ wᵢ pᵢ as one top-k cache; a token outside a teacher's top-k adds 0 (its tail keeps it)."
     if not isinstance(caches, (list, tuple)) or len(caches) < 2: raise ValueError("merge_topk needs the caches of two or more teachers")
     if any(len(c) != len(caches[0]) for c in caches): raise ValueError("the caches hold different numbers of examples")
+    if k is not None: check_int("k", k)
+    for i, wi in enumerate(weights or []): check_number(f"weights[{i}]", wi, lo=0)
     w = torch.tensor(weights if weights is not None else [1.0] * len(caches), dtype=torch.float64)
     if len(w) != len(caches) or (w < 0).any() or w.sum() <= 0: raise ValueError(f"need one weight >= 0 per cache, got {weights}")
     w = w / w.sum()
@@ -185,6 +199,7 @@ def student_samples(student, examples:list[dict], pad_id:int, eos_id:int, max_ne
 class ReplayBuffer:
     "DistiLLM's off-policy replay: keep student samples and reuse each up to `reuse` times before generating anew."
     def __init__(self, capacity:int=256, reuse:int=4, seed:int=0):
+        check_int("capacity", capacity); check_int("reuse", reuse)
         self.capacity, self.reuse, self.items, self.rng = capacity, reuse, [], random.Random(seed)
     def __len__(self): return len(self.items)
     def add(self, examples:list[dict]):
@@ -218,6 +233,16 @@ def _check_args(student, teacher, examples, val_examples, steps, batch_size, tem
     if val_examples is not None: val_examples = check_examples(val_examples, "val_examples")
     if offline and "topk_indices" not in examples[0]:
         raise ValueError("without a teacher, examples need a top-k cache (see cache_topk)")
+    vs = vocab_size(student)
+    if offline and (vt := examples[0].get("topk_vocab")) not in (None, vs):
+        raise ValueError(f"the top-k cache was made by a teacher with a vocabulary of {vt} tokens, "
+                         "the "
+                         f"student has {vs}: token-level KD compares distributions over the same "
+                         "tokens")
+    if (top := max(max(e["input_ids"]) for e in examples)) >= vs:
+        raise ValueError(f"the examples hold token {top}, outside the student's vocabulary of "
+                         f"{vs}: "
+                         "tokenized with another tokenizer?")
     if not offline: check_pair(student, teacher)
     if offline and frac > 0:
         raise ValueError("on-policy batches need an online teacher to score the student's samples")

@@ -24,6 +24,12 @@ def dpo_loss(chosen:torch.Tensor,
              chosen_tokens:torch.Tensor|None=None) -> torch.Tensor: # RPO: (B,) tokens per chosen
     "DPO: -log σ(β·(chosen margin − rejected margin)) over pairs, + w·NLL per token of the chosen answers (RPO)."
     if not (isinstance(beta, (int, float)) and math.isfinite(beta) and beta > 0): raise ValueError(f"beta must be > 0, got {beta}")
+    shapes = [tuple(x.shape) for x in (chosen, rejected, ref_chosen, ref_rejected)]
+    if len(set(shapes)) != 1:
+        raise ValueError(f"chosen, rejected and their references must be one (pairs,) shape, "
+                         f"got {shapes}")
+    if not (isinstance(sft_weight, (int, float)) and sft_weight >= 0):
+        raise ValueError(f"sft_weight must be >= 0, got {sft_weight}")
     loss = -F.logsigmoid(beta * ((chosen - ref_chosen) - (rejected - ref_rejected))).mean()
     if sft_weight == 0: return loss
     if chosen_tokens is None: raise ValueError("the SFT term (sft_weight > 0) needs chosen_tokens, the length of each chosen answer")
@@ -33,6 +39,8 @@ def dpo_loss(chosen:torch.Tensor,
 def _check_list(logps, scores=None):
     if logps.dim() != 2 or logps.shape[1] < 2: raise ValueError(f"need (B, k ≥ 2) candidate log-likelihoods, got shape {tuple(logps.shape)}")
     if scores is not None and scores.shape != logps.shape: raise ValueError(f"scores {tuple(scores.shape)} must match log-likelihoods {tuple(logps.shape)}")
+    if scores is not None and not torch.isfinite(scores).all():
+        raise ValueError("scores hold a NaN or an infinity")
 
 def rrhf_loss(logps:torch.Tensor, # (B, k) length-normalised log π_θ of each candidate
               scores:torch.Tensor, # (B, k) teacher scores, higher is better
@@ -97,6 +105,8 @@ def rank_train(student, tokenizer, prompts:list[str],
     if steps < 1: raise ValueError(f"steps must be >= 1, got {steps}")
     if scores is not None:
         if [len(s) for s in scores] != [k] * len(prompts): raise ValueError(f"scores must give {k} numbers for each of the {len(prompts)} prompts")
+        if not all(isinstance(x, (int, float)) and math.isfinite(x) for s in scores for x in s):
+            raise ValueError("scores must be finite numbers (a NaN or an infinity ranks nothing)")
         scores = torch.tensor(scores, dtype=torch.float)
     n_best = (batch["labels"][:, 1:] != -100).sum(1).view(-1, k)[:, 0]  # tokens of each best candidate
     ref = None

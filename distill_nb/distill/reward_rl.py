@@ -75,6 +75,8 @@ def reward_fn_from(rm:RewardModel, tokenizer):
 # %% ../../nbs/02_distill/04_reward_rl.ipynb #b25ef05f
 def rloo_advantages(rewards:torch.Tensor) -> torch.Tensor:
     "Leave-one-out advantages for rewards of shape (prompts, k): r_i − mean of the other k−1."
+    if rewards.dim() != 2:
+        raise ValueError(f"rewards must be (prompts, k), got shape {tuple(rewards.shape)}")
     k = rewards.shape[1]
     if k < 2: raise ValueError("RLOO needs k >= 2 samples per prompt")
     return rewards - (rewards.sum(1, keepdim=True) - rewards) / (k - 1)
@@ -90,6 +92,7 @@ def rloo(student, tokenizer,
     "Improve `student` on `reward` with RLOO and a KL penalty to its starting point; returns the history."
     from distill_nb.core.teachers import generate
     if kl_coef < 0: raise ValueError(f"kl_coef must be >= 0, got {kl_coef}")
+    if k < 2: raise ValueError(f"RLOO needs k >= 2 samples per prompt, got {k}")
     if batch_prompts * grad_accum > len(prompts):
         raise ValueError(f"{len(prompts)} prompts cannot fill {grad_accum} micro-batches "
                          f"of {batch_prompts}")
@@ -110,7 +113,12 @@ def rloo(student, tokenizer,
         b = _encode(tokenizer, rep, outs)
         logp = sequence_logprobs(model, b)
         with torch.no_grad(): kl = logp.detach() - sequence_logprobs(ref, b).to(logp.device)  # k1 estimate of KL(π_θ ‖ π_ref) per sample
-        r = reward(rep, outs).float().to(logp.device)
+        r = reward(rep, outs)
+        if not isinstance(r, torch.Tensor) or r.shape != (len(rep),):
+            raise ValueError(f"reward must return one number per completion, a ({len(rep)},) "
+                             "tensor; got "
+                             f"{tuple(r.shape) if isinstance(r, torch.Tensor) else type(r)}")
+        r = r.float().to(logp.device)
         adv = rloo_advantages((r - kl_coef * kl).view(-1, k)).view(-1)
         return {"reward": r.mean(), "kl": kl.mean(), "loss": -(adv * logp).mean(),
                 "tokens": len(rep)}  # means over samples: weighted by samples

@@ -4,7 +4,7 @@
 
 # %% ../../nbs/02_distill/02_sft.ipynb #f0200289
 from __future__ import annotations
-import tempfile
+import math, tempfile
 from typing import NamedTuple
 import torch
 from ..core.data import pad_batch, tokenize_chat
@@ -53,6 +53,8 @@ def sft(student, tokenizer,
     if not isinstance(grad_accum, int) or grad_accum < 1:
         raise ValueError(f"grad_accum must be an integer >= 1, got {grad_accum!r}")
     if not records: raise ValueError("no records to fine-tune on")
+    if not (isinstance(lr, (int, float)) and math.isfinite(lr) and lr > 0):
+        raise ValueError(f"lr must be a finite number > 0, got {lr}")
     examples = records if isinstance(records[0], dict) else tokenize_chat(records, tokenizer, max_len=max_len)
     if lora is not None:
         from distill_nb.core.models import lora as add_lora

@@ -20,6 +20,7 @@ QUESTION = "Write one question that a curious student might ask about {subtopic}
 
 def parse_list(text:str, k:int) -> list[str]:
     "Up to k distinct non-empty lines of a reply, without numbering or bullets."
+    if not isinstance(k, int) or k < 1: raise ValueError(f"k must be an integer >= 1, got {k!r}")
     items = []
     for line in text.splitlines():
         item = parse_instruction(line).rstrip(".")
@@ -36,6 +37,8 @@ def parse_question(text:str) -> str:
 def diversity(texts:list[str]) -> dict:
     "Distinct-1/2 (unique n-grams / all n-grams) and mean pairwise ROUGE-L (lower = more varied) of texts."
     from rouge_score_rs import rouge_scorer
+    if not isinstance(texts, (list, tuple)) or not texts:
+        raise ValueError(f"diversity needs a non-empty list of texts, got {texts!r:.40}")
     toks = [t.lower().split() for t in texts]
     def distinct(n):
         grams = [tuple(t[i:i+n]) for t in toks for i in range(len(t) - n + 1)]
@@ -51,6 +54,8 @@ def curate(teacher, topics:list[str], n:int, # target number of question-answer 
            subtopics:int=3, seed:int=0, store:JsonlStore|None=None,
            label_kwargs:dict|None=None, max_new_tokens:int=64) -> Elicited:
     "D^cur: topic → subtopics → questions → answers; returns the records (meta: topic, subtopic) and what was dropped."
+    if isinstance(topics, str):
+        raise ValueError(f"topics must be a list of topics, got the string {topics!r:.40}")
     if not topics: raise ValueError("curate needs at least one topic")
     if n < 1: raise ValueError(f"n must be >= 1, got {n}")
     torch.manual_seed(seed)                                    # sampled questions repeat on a rerun, so it resumes

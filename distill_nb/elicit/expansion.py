@@ -28,6 +28,8 @@ def parse_instruction(text:str) -> str:
 # %% ../../nbs/01_elicit/01_expansion.ipynb #b9f51b6a
 def invalid_reason(instruction:str, min_words:int=3, max_words:int=150) -> str|None:
     "Why an instruction is unusable (Self-Instruct's filters), or None if it is fine."
+    if not 1 <= min_words <= max_words:
+        raise ValueError(f"need 1 <= min_words <= max_words, got {min_words} and {max_words}")
     words = instruction.split()
     if not words: return "empty"
     if len(words) < min_words: return "too short"
@@ -40,6 +42,7 @@ def invalid_reason(instruction:str, min_words:int=3, max_words:int=150) -> str|N
 def max_rouge_l(candidate:str, pool:list[str]) -> float:
     "Highest ROUGE-L F-measure of `candidate` against any instruction of `pool` (0 for an empty pool)."
     from rouge_score_rs import rouge_scorer
+    if isinstance(pool, str): raise TypeError("pool must be a list of instructions, got a string")
     sc = rouge_scorer.RougeScorer(["rougeL"], use_stemmer=False)
     return max((sc.score(p, candidate)["rougeL"].fmeasure for p in pool), default=0.0)
 
@@ -53,6 +56,7 @@ def expand(teacher, seeds:list, # seed Records (or strings): the starting pool o
     "D^exp: new instructions from sampled demonstrations, filtered (invalid, ROUGE-L ≥ threshold), then labeled."
     from tqdm.auto import tqdm
     if not 0 < rouge_threshold <= 1: raise ValueError(f"rouge_threshold must be in (0, 1], got {rouge_threshold}")
+    if not isinstance(n, int) or n < 1: raise ValueError(f"n must be an integer >= 1, got {n!r}")
     pool = [s.instruction if isinstance(s, Record) else s for s in seeds]
     if len(pool) < num_demos: raise ValueError(f"need at least num_demos={num_demos} seed instructions, got {len(pool)}")
     store = store if store is not None else temp_store("expand")

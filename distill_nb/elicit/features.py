@@ -16,17 +16,23 @@ from ..core.teachers import WhiteBoxError, require
 from ..core.data import TopK
 
 # %% auto #0
-__all__ = ['sample_tokens', 'estimate_kl', 'shard_name', 'shard_path', 'extract_features', 'load_features', 'bytes_per_token']
+__all__ = ['sample_tokens', 'estimate_kl', 'shard_name', 'shard_path', 'read_shard', 'extract_features', 'load_features',
+           'bytes_per_token']
 
 # %% ../../nbs/01_elicit/03_features.ipynb #3a6d8e26
 def sample_tokens(log_p:torch.Tensor, m:int, generator=None) -> dict:
     "m tokens per row drawn from p (with replacement): `ids` (N, m), their `logprobs` under p (N, m)."
+    if not isinstance(m, int) or m < 1: raise ValueError(f"m must be an integer >= 1, got {m!r}")
     ids = torch.multinomial(log_p.exp(), m, replacement=True, generator=generator)
     return {"ids": ids, "logprobs": log_p.gather(-1, ids)}
 
 # %% ../../nbs/01_elicit/03_features.ipynb #17cae298
 def estimate_kl(teacher_logprobs_at:torch.Tensor, student_logprobs_at:torch.Tensor) -> torch.Tensor:
     "Monte-Carlo KL(p ‖ q) per row from tokens sampled from p: mean of log p(v) − log q(v). Unbiased."
+    if teacher_logprobs_at.shape != student_logprobs_at.shape:
+        raise ValueError(f"teacher and student log-probs must have one shape, got "
+                         f"{tuple(teacher_logprobs_at.shape)} and "
+                         f"{tuple(student_logprobs_at.shape)}")
     return (teacher_logprobs_at - student_logprobs_at).mean(-1)
 
 # %% ../../nbs/01_elicit/03_features.ipynb #fea00001
@@ -43,6 +49,17 @@ def shard_path(out_dir:Path, name) -> Path:
         raise ValueError(f"{out_dir}/features.jsonl names shard {name!r}: "
                          "a shard must be a file name inside the features folder")
     return Path(out_dir)/name
+
+# %% ../../nbs/01_elicit/03_features.ipynb #1e7e9aa0
+def read_shard(path:Path) -> dict:
+    "The tensors of one features shard, or an error naming the file if it cannot be read."
+    from safetensors import SafetensorError
+    from safetensors.torch import load_file
+    if not path.is_file(): raise FileNotFoundError(f"features shard {path} is missing")
+    try: return load_file(path)
+    except SafetensorError as e:
+        raise ValueError(f"{path} cannot be read ({e}): a copy cut short? extract the features "
+                         "again into a new folder") from None
 
 # %% ../../nbs/01_elicit/03_features.ipynb #8cb1e3f5
 @torch.no_grad()
@@ -89,7 +106,7 @@ def load_features(out_dir:str|Path, rid:str) -> dict:
     row = next((r for r in JsonlStore(out/"features.jsonl") if r.id == rid), None)
     if row is None: raise KeyError(f"no features for record {rid!r} in {out}")
     # a key is "<id>.<kind>" and kinds hold no dot: split at the last one (ids may hold dots)
-    tensors = load_file(shard_path(out, row.meta["shard"]))
+    tensors = read_shard(shard_path(out, row.meta["shard"]))
     return {k.rsplit(".", 1)[1]: v for k, v in tensors.items() if k.rsplit(".", 1)[0] == rid}
 
 
@@ -99,7 +116,7 @@ def bytes_per_token(out_dir:str|Path, keys:tuple=("indices", "logprobs", "tail")
     out = Path(out_dir)
     index = list(JsonlStore(out/"features.jsonl"))
     total = sum(v.numel() * v.element_size() for shard in {r.meta["shard"] for r in index}
-                for k, v in load_file(shard_path(out, shard)).items()
+                for k, v in read_shard(shard_path(out, shard)).items()
                 if k.rsplit(".", 1)[1] in keys)
     return total / sum(r.meta["tokens"] for r in index)
 

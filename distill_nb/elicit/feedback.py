@@ -6,6 +6,7 @@
 from __future__ import annotations
 import re
 from ..core.data import Record, JsonlStore, record_id
+from ..core.checks import check_list
 from .labeling import Elicited, Malformed, ask, elicit
 
 # %% auto #0
@@ -22,6 +23,7 @@ CORRECT = ("Question: {q}\n\nA student answered: {a}\n\nIf the answer is correct
 
 def parse_score(text:str, scale:int=10) -> tuple[str, int]:
     "(explanation, score) from a reply ending in 'Score: N', N in 1..scale."
+    if not isinstance(scale, int) or scale < 2: raise ValueError(f"scale must be an integer >= 2, got {scale!r}")
     m = list(re.finditer(r"(?i)score\s*[:=]\s*(\d+)", text))
     if not m: raise Malformed("no 'Score: N'", text)
     s = int(m[-1].group(1))
@@ -47,7 +49,8 @@ def judge(teacher, records:list[Record], rubric:str="correct, helpful and concis
           store:JsonlStore|None=None, max_new_tokens:int=96, batch_size:int=8) -> Elicited:
     "Teacher scores (1..scale) with explanations for each record's output."
     if not isinstance(scale, int) or scale < 2: raise ValueError(f"scale must be an integer >= 2, got {scale!r}")
-    items = [{"id": record_id(r.id, "judge", rubric, scale), "r": r} for r in records]
+    items = [{"id": record_id(r.id, "judge", rubric, scale), "r": r}
+             for r in check_list("records", records, Record)]
     def record_of(it, text):
         why, score = parse_score(text, scale)
         r = it["r"]
@@ -92,7 +95,8 @@ def as_pairs(prefs) -> list[tuple[str, str, str]]:
 def correct(teacher, records:list[Record], # outputs written by the student
             store:JsonlStore|None=None, max_new_tokens:int=96, batch_size:int=8) -> Elicited:
     "The teacher's corrections of student answers: records whose output is the corrected answer."
-    items = [{"id": record_id(r.id, "correct"), "r": r} for r in records]
+    items = [{"id": record_id(r.id, "correct"), "r": r}
+             for r in check_list("records", records, Record)]
     def record_of(it, text):
         fixed, r = parse_correction(text), it["r"]
         return Record(id=it["id"], instruction=r.instruction, output=fixed,

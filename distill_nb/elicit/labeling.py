@@ -9,7 +9,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable
 from ..core.data import Record, JsonlStore, fill, item_id, record_id, temp_store
-from ..core.teachers import teacher_name
+from ..core.teachers import TeacherError, teacher_name
+from ..core.checks import check_list
 
 # %% auto #0
 __all__ = ['SYSTEM_MESSAGES', 'COT_INSTRUCTION', 'Malformed', 'parse_cot', 'parse_answer', 'Elicited', 'elicit', 'ask',
@@ -31,6 +32,8 @@ class Malformed(ValueError):
 # %% ../../nbs/01_elicit/00_labeling.ipynb #f85d5729
 def parse_cot(text:str) -> tuple[str, str]:
     "Split a chain-of-thought reply into (rationale, answer) at its last 'Answer:' line."
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a string, got {type(text).__name__}")
     if not text.strip(): raise Malformed("empty", text)
     m = list(re.finditer(r"(?im)^\s*(?:\*\*)?(?:final )?answer(?:\*\*)?\s*[:：]\s*(.*)$", text))
     if not m: raise Malformed("no 'Answer:' line (truncated?)", text)
@@ -67,6 +70,9 @@ def elicit(teacher, items:list, # seed items, each with an `id` (dicts or Record
            batch_size:int=8,
            **settings) -> Elicited: # what else made them (lengths, sampling): a resume must match
     "D = {Parse(o, s) | o ~ p_T(o | I ⊕ s)}: the stored records of `items`, `make`-d where missing."
+    if store is not None and not isinstance(store, JsonlStore):
+        raise TypeError(f"store must be a JsonlStore (JsonlStore({store!r:.40})), got "
+                        f"{type(store).__name__}")
     out, store = Elicited(), store if store is not None else temp_store(name)
     fill(store, items, lambda batch: make(batch, out.dropped), batch_size=batch_size, desc=name,
          settings={"teacher": teacher_name(teacher), **settings})
@@ -83,6 +89,10 @@ def ask(teacher, items:list, prompt_of:Callable, # item -> prompt (a text or cha
     def make(batch, dropped):
         prompts, recs = [prompt_of(it) for it in batch], []
         texts = teacher.generate(prompts, max_new_tokens=max_new_tokens, **gen)
+        if not isinstance(texts, list) or len(texts) != len(prompts):
+            got = len(texts) if isinstance(texts, list) else f"{texts!r:.30}"
+            raise TeacherError(f"{teacher_name(teacher)} answered {got} for {len(prompts)} "
+                               "prompts: a teacher returns one reply per prompt")
         for it, text in zip(batch, texts):
             try: recs.append(record_of(it, text))
             except Malformed as e: dropped[e.reason] += 1
@@ -99,8 +109,12 @@ def build_prompt(x:str, instruction:str|None=None, demos:list[tuple[str, str]]|N
                          "(a system message of your own is a sentence)")
     system = SYSTEM_MESSAGES.get(system, system)
     msgs = [{"role": "system", "content": system}] if system else []
-    for dx, dy in demos or []: msgs += [{"role": "user", "content": dx},
-                                        {"role": "assistant", "content": dy}]
+    for i, d in enumerate(demos or []):
+        pair = isinstance(d, (tuple, list)) and len(d) == 2
+        if not (pair and all(isinstance(x, str) for x in d)):
+            raise ValueError(f"demos[{i}] must be an (input, answer) pair of strings, got "
+                             f"{d!r:.40}")
+        msgs += [{"role": "user", "content": d[0]}, {"role": "assistant", "content": d[1]}]
     parts = [p for p in (instruction, x, COT_INSTRUCTION if cot else None) if p]
     return msgs + [{"role": "user", "content": "\n\n".join(parts)}]
 
@@ -122,6 +136,7 @@ def label(teacher, inputs:list, # strings or seed `Record`s
           store:JsonlStore|None=None, # append records as they come; a rerun resumes
           max_new_tokens:int=128, batch_size:int=8, meta:dict|None=None, **gen) -> Elicited:
     "D^label: the teacher's output for each input; with `cot`, rationale and answer parsed apart."
+    inputs = check_list("inputs", inputs)
     plain = instruction is None and not demos and system is None and not cot
     variant = None if plain else record_id(instruction, demos, system, cot)  # another prompt, id
     items = [_as_input(x, variant) for x in inputs]

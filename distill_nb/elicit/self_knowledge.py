@@ -26,6 +26,8 @@ def final_answer(text:str) -> str:
 # %% ../../nbs/01_elicit/05_self_knowledge.ipynb #e71fc29c
 def majority_filter(answers:list[str]) -> list[bool]:
     "Self-consistency: keep the answers whose final answer is the most common one (ties: none kept)."
+    if not answers:
+        raise ValueError("majority_filter needs the sampled answers of a prompt, got none")
     finals = [final_answer(a) for a in answers]
     (top, n), *rest = Counter(finals).most_common() or [("", 0)]
     if n < 2 or (rest and rest[0][1] == n): return [False] * len(answers)
@@ -57,6 +59,9 @@ def self_generate(student, tokenizer, prompts:list[str], n:int=4, # samples per 
                   batch_size:int=8) -> Elicited:
     "D^sk: the student's own sampled answers that pass a teacher-free filter."
     if n < 1: raise ValueError(f"n must be >= 1, got {n}")
+    if not (isinstance(temperature, (int, float)) and temperature > 0):  # 0: n equal answers
+        raise ValueError(f"temperature must be > 0 to sample {n} different answers, got "
+                         f"{temperature}")
     if filter == "majority" and n < 3: raise ValueError("a majority filter needs n >= 3 samples per prompt")
     if isinstance(filter, str) and filter not in ("majority", "arithmetic"): raise ValueError(f"filter must be 'majority', 'arithmetic' or a function, got {filter!r}")
     out = Elicited()

@@ -35,6 +35,8 @@ def rouge_l(predictions:list[str], references:list[str]) -> float:
     "Mean ROUGE-L F-measure (0–1) of predictions against references (`rouge-score-rs`, with stemming)."
     from rouge_score_rs import rouge_scorer
     if len(predictions) != len(references): raise ValueError(f"{len(predictions)} predictions but {len(references)} references")
+    if any(not isinstance(x, str) for x in [*predictions, *references]):
+        raise TypeError("predictions and references must be strings")
     if not predictions: raise ValueError("nothing to score")
     sc = rouge_scorer.RougeScorer(["rougeL"], use_stemmer=True)
     return sum(sc.score(r, p)["rougeL"].fmeasure for p, r in zip(predictions, references)) / len(predictions)

@@ -87,12 +87,16 @@ def latency(model, tokenizer, prompt:str="What is 2+3?", new_tokens:int=16, reps
     ids = (ids["input_ids"] if hasattr(ids, "keys") else ids).to(model_device(model))
     sync = torch.cuda.synchronize if ids.is_cuda else (lambda: None)  # a GPU runs ahead of the clock unless waited for
     prefill, per_token = [], []
+    import inspect  # transformers 5.x renamed `past_key_values` `cache` (the old goes in 5.40)
+    kv = "cache" if "cache" in inspect.signature(model.forward).parameters else "past_key_values"
     for r in range(warmup + reps):
         t0 = time.perf_counter(); out = model(input_ids=ids, use_cache=True); sync(); t1 = time.perf_counter()
-        past, nxt, steps = out.past_key_values, out.logits[:, -1:].argmax(-1), []
+        past, nxt, steps = out[kv], out.logits[:, -1:].argmax(-1), []
         for _ in range(new_tokens):
-            s = time.perf_counter(); out = model(input_ids=nxt, past_key_values=past, use_cache=True); sync(); steps.append(time.perf_counter() - s)
-            past, nxt = out.past_key_values, out.logits[:, -1:].argmax(-1)
+            s = time.perf_counter()
+            out = model(input_ids=nxt, **{kv: past}, use_cache=True); sync()
+            steps.append(time.perf_counter() - s)
+            past, nxt = out[kv], out.logits[:, -1:].argmax(-1)
         if r >= warmup: prefill.append(t1 - t0); per_token += steps
     q = lambda xs, p: statistics.quantiles(xs, n=10)[int(p * 10) - 1] * 1e3 if len(xs) > 1 else xs[0] * 1e3
     return {"prefill_p50_ms": statistics.median(prefill) * 1e3, "prefill_p90_ms": q(prefill, 0.9),

@@ -141,6 +141,8 @@ def _check_steps(steps:list[str], answer:int) -> bool:
 def make_word_problems(n_per_template:int=40, # problems drawn from each template
                        seed:int=0) -> list[Record]:
     "Word problems as `Record`s: question + `ASK`, worked answer in `output`, `meta.answer`."
+    if not isinstance(n_per_template, int) or n_per_template < 1:
+        raise ValueError(f"n_per_template must be an integer >= 1, got {n_per_template!r}")
     rng, out = random.Random(seed), []
     for t, make in enumerate(TEMPLATES, 1):
         split, seen = ("test" if t in HELD_OUT else "train"), set()

@@ -15,6 +15,7 @@ __all__ = ['entropy', 'position_view', 'divergence_strip', 'DistributionExplorer
 # %% ../../nbs/06_inspect/00_distributions.ipynb #b73c5aad
 def entropy(logits:torch.Tensor, temperature:float=1.0) -> torch.Tensor:
     "Entropy (nats) of softmax(logits / T) along the last axis."
+    check_temperature(temperature)
     lp = F.log_softmax(logits.float() / temperature, -1)
     return -(lp.exp() * lp).sum(-1)
 

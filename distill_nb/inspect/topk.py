@@ -20,6 +20,7 @@ def topk_mass(logits:torch.Tensor, k:int) -> torch.Tensor:
 # %% ../../nbs/06_inspect/02_topk_fidelity.ipynb #f597a0d0
 def mass_curve(logits:torch.Tensor, ks:list[int]) -> dict:
     "Mean and 10th-percentile kept mass over positions for each k."
+    if not ks: raise ValueError("mass_curve needs the ks to measure, got none")
     m = {k: topk_mass(logits, k).reshape(-1) for k in ks}
     return {"k": list(ks), "mean": [v.mean().item() for v in m.values()],
             "p10": [v.quantile(0.1).item() for v in m.values()]}

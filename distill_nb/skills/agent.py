@@ -48,6 +48,12 @@ def calculator(expression:str) -> str:
 def convert_units(value:float, from_unit:str, to_unit:str) -> str:
     "`value` in `from_unit` expressed in `to_unit` (any units `pint` knows: km, mile, kg, lb, degC, degF, hour …)."
     if not all(isinstance(u, str) and 0 < len(u) <= 40 for u in (from_unit, to_unit)): raise ValueError("units must be short strings")
+    if not (isinstance(value, (int, float)) and math.isfinite(value)):
+        raise ValueError(f"value must be a finite number, got {value!r}")
+    for u in (from_unit, to_unit):  # pint computes a unit's powers: m**9**9**9 runs for minutes
+        if re.search(r"(\*\*|\^)\s*[-+]?[\d.]+\s*(\*\*|\^)", u) or any(
+                abs(float(x)) > 9 for x in re.findall(r"(?:\*\*|\^)\s*([-+]?\d+(?:\.\d+)?)", u)):
+            raise ValueError(f"unit {u!r}: a power above 9 or a power of a power is not a unit")
     try: return _num(_registry().Quantity(float(value), from_unit).to(to_unit).magnitude)
     except Exception as e: raise ValueError(f"cannot convert {value!r} {from_unit} to {to_unit}: {e}") from None  # pint raises many kinds
 
@@ -203,6 +209,8 @@ PLAN_PROMPT = "Break this goal into 3 to 5 short numbered steps.\nGoal: {goal}"
 
 def parse_plan(text:str, min_steps:int=2) -> list[str]:
     "The numbered steps ('1. …' or '1) …') of a plan; `Malformed` if fewer than `min_steps`."
+    if not isinstance(min_steps, int) or min_steps < 1:
+        raise ValueError(f"min_steps must be an integer >= 1, got {min_steps!r}")
     steps = [m.group(2).strip() for m in re.finditer(r"(?m)^\s*(?:\*\*)?(\d+)[.)](?:\*\*)?\s+(.+)$", text)]
     if len(steps) < min_steps: raise Malformed(f"fewer than {min_steps} numbered steps", text)
     return steps

@@ -20,6 +20,8 @@ class Retriever:
     def __init__(self, passages:list[Record], k1:float=1.5, b:float=0.75):
         from rank_bm25 import BM25Okapi
         if not passages: raise ValueError("a retriever needs at least one passage")
+        if not (k1 >= 0 and 0 <= b <= 1):
+            raise ValueError(f"BM25 needs k1 >= 0 and b in [0, 1], got k1={k1}, b={b}")
         if empty := [p.id for p in passages if not _words(p.instruction + " " + p.input)]: raise ValueError(f"passages without any words: {empty}")
         self.passages = list(passages)
         self.bm25 = BM25Okapi([_words(p.instruction + " " + p.input) for p in self.passages], k1=k1, b=b)
@@ -47,6 +49,8 @@ def rag_prompt(question:str, passages:list[Record]) -> str:
 # %% ../../nbs/03_skills/01_context_following.ipynb #fdb90795
 def citations(text:str, n_passages:int|None=None) -> set[int]:
     "Passage numbers cited as [n] in `text` (only 1..n_passages if given)."
+    if n_passages is not None and (not isinstance(n_passages, int) or n_passages < 1):
+        raise ValueError(f"n_passages must be an integer >= 1, got {n_passages!r}")
     cited = {int(n) for n in re.findall(r"\[(\d+)\]", text)}
     return {n for n in cited if n_passages is None or 1 <= n <= n_passages}
 

@@ -23,17 +23,24 @@ SUMMARY_PROMPT = "Summarize this passage in one sentence.\n\n{text}"
 
 def rank_of(scores:list[float], gold:int) -> int:
     "1-based rank of item `gold` when items are sorted by descending score (ties count against it)."
+    if not isinstance(gold, int) or not 0 <= gold < len(scores):
+        raise ValueError(f"gold must be an index in 0..{len(scores) - 1}, got {gold!r}")
+    if any(s != s for s in scores): raise ValueError("scores hold a NaN: no rank can be given")
     return 1 + sum(s >= scores[gold] for i, s in enumerate(scores) if i != gold)
 
 # %% ../../nbs/03_skills/04_nlp_tasks.ipynb #29ce3af6
 def mrr(ranks:list[int]) -> float:
     "Mean reciprocal rank."
     if not ranks: raise ValueError("no ranks")
+    if bad := [r for r in ranks if not isinstance(r, int) or r < 1]:
+        raise ValueError(f"a rank is an integer >= 1 (1 = first), got {bad[0]!r}")
     return sum(1 / r for r in ranks) / len(ranks)
 
 # %% ../../nbs/03_skills/04_nlp_tasks.ipynb #30d8b223
 def expected_rating(logprobs:torch.Tensor) -> torch.Tensor:
     "E[rating] from (N, 5) log-probabilities over the digits 1..5."
+    if logprobs.dim() != 2:
+        raise ValueError(f"logprobs must have shape (N, ratings), got {tuple(logprobs.shape)}")
     return (logprobs.exp() * torch.arange(1, logprobs.shape[-1] + 1, dtype=logprobs.dtype,
                                           device=logprobs.device)).sum(-1)
 
