@@ -61,11 +61,12 @@ COMMANDS = {"demo": run_demo, "label": label_command, "features": features_comma
             "distill": distill_command, "evaluate": evaluate_command, "docs": docs_command}
 EXAMPLES = {  # one example a command, shown under its --help
     "demo": "distill_nb demo --quick",
-    "label": "distill_nb label --teacher smollm2 --data alpaca_data.json --out labels.jsonl\n"
+    "label": "distill_nb label --teacher smollm2-135m --data alpaca_data.json --out labels.jsonl\n"
              "  (a GGUF teacher, fast on a CPU: --backend llamacpp, with the [llamacpp] extra)",
-    "features": "distill_nb features --teacher smollm2 --data labels.jsonl --out feats",
-    "distill": "distill_nb distill --teacher smollm2 --data labels.jsonl --out run",
-    "evaluate": "distill_nb evaluate --teacher smollm2 --student run/student --data held.jsonl",
+    "features": "distill_nb features --teacher smollm2-135m --data labels.jsonl --out feats",
+    "distill": "distill_nb distill --teacher smollm2-135m --data labels.jsonl --out run",
+    "evaluate": "distill_nb evaluate --teacher smollm2-135m --student run/student "
+                "--data held.jsonl",
     "docs": "distill_nb docs --out site"}
 CHECKS = {"alpha_ce": {"type": _fraction}, "on_policy_fraction": {"type": _fraction},
           "divergence": {"choices": sorted(DIVERGENCES)},

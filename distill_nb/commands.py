@@ -13,7 +13,7 @@ from .demo import DEMO_METRICS
 __all__ = ['label_command', 'features_command', 'distill_command', 'evaluate_command', 'docs_command']
 
 # %% ../nbs/08_cli/01_commands.ipynb #40fd0206
-def label_command(teacher:str, # a rung of the ladder (smollm2, gemma3…), hub id, folder or .gguf
+def label_command(teacher:str, # a rung (smollm2-135m, gemma-3-270m…), hub id, folder or .gguf
                   data:str, # your instructions: .jsonl, a .json array (Alpaca's) or a seed set
                   out:str, # the labelled records (.jsonl), appended as written: a rerun resumes
                   max_new_tokens:int=128, # the longest answer, in tokens

@@ -44,7 +44,7 @@ def as_divergence(divergence:str|Callable) -> Callable:
 
 # %% ../../nbs/02_distill/03_kd.ipynb #37376145
 def kd_loss(student_logits, teacher_logits, labels, alpha_ce:float=0.5, temperature:float=1.0,
-            divergence:str|Callable=forward_kl, **params) -> dict:
+            divergence:str|Callable="forward_kl", **params) -> dict:
     "The mixed loss and its terms for one batch; logits (B, T, V) or a `TopK` teacher, labels (B, T) with -100 on ignored tokens."
     check_number("alpha_ce", alpha_ce, 0, 1)
     divergence = as_divergence(divergence)

@@ -97,11 +97,11 @@ def parse_call(text:str) -> dict:
     raise Malformed("no JSON call with 'name' and 'arguments'", text)
 
 # %% ../../nbs/03_skills/03_agent.ipynb #56f66941
-def execute(call:dict, tools:dict=TOOLS) -> str:
+def execute(call:dict, tools:dict|None=None) -> str: # name → function (None: `TOOLS`)
     "Run a parsed call; `Malformed` with the reason if the tool is unknown, the arguments do not fit, or the tool fails."
     if not (isinstance(call, dict) and isinstance(call.get("name"), str) and isinstance(call.get("arguments"), dict)):
         raise Malformed("not a call with a 'name' and 'arguments'", repr(call)[:200])
-    fn = tools.get(call["name"])
+    fn = (TOOLS if tools is None else tools).get(call["name"])
     if fn is None: raise Malformed("unknown tool", json.dumps(call))
     try: inspect.signature(fn).bind(**call["arguments"])
     except TypeError: raise Malformed("arguments do not fit the tool", json.dumps(call)) from None
@@ -164,7 +164,7 @@ def tool_messages(question:str, demos:list[tuple[str, str]]|None=None) -> list[d
 
 # %% ../../nbs/03_skills/03_agent.ipynb #0b757c72
 def tool_traces(teacher, tasks:list[Record], demos:list[tuple[str, str]]=TOOL_DEMOS,
-                tools:dict=TOOLS,
+                tools:dict|None=None, # name → function (None: `TOOLS`)
                 store:JsonlStore|None=None, max_new_tokens:int=64, batch_size:int=8) -> Elicited:
     "Teacher calls for each task, executed; traces whose result equals the reference become records (`meta['messages']`)."
     items = [{"id": record_id(t.id, "trace", demos), "t": t} for t in tasks]
