@@ -6,14 +6,12 @@
 from __future__ import annotations
 import argparse, inspect, sys
 from typing import Callable
-from .distill.divergences import DIVERGENCES
-from .core.teachers import TeacherError, WhiteBoxError
-from .demo import run_demo
+from .demo import run_demo  # light: torch and the lessons load when a command runs
 from .commands import (label_command, features_command, distill_command, evaluate_command,
                                  docs_command)
 
 # %% auto #0
-__all__ = ['COMMANDS', 'EXAMPLES', 'CHECKS', 'USER_ERRORS', 'add_flags', 'parser', 'main']
+__all__ = ['COMMANDS', 'EXAMPLES', 'DIVERGENCE_NAMES', 'CHECKS', 'add_flags', 'parser', 'main']
 
 # %% ../nbs/08_cli/02_cli.ipynb #0df139ee
 def _positive(kind):
@@ -68,8 +66,10 @@ EXAMPLES = {  # one example a command, shown under its --help
     "evaluate": "distill_nb evaluate --teacher smollm2-135m --student run/student "
                 "--data held.jsonl",
     "docs": "distill_nb docs --out site"}
+DIVERGENCE_NAMES = ["forward_kl", "js_divergence", "reverse_kl", "skew_kl", "skew_reverse_kl",
+                    "symmetric_kl", "tvd"]  # `sorted(DIVERGENCES)`, here: --help needs no torch
 CHECKS = {"alpha_ce": {"type": _fraction}, "on_policy_fraction": {"type": _fraction},
-          "divergence": {"choices": sorted(DIVERGENCES)},
+          "divergence": {"choices": DIVERGENCE_NAMES},
           "backend": {"choices": ["hf", "llamacpp"]}}
 
 
@@ -89,7 +89,11 @@ def parser() -> argparse.ArgumentParser:
 
 
 # %% ../nbs/08_cli/02_cli.ipynb #5381da38
-USER_ERRORS = (ValueError, TypeError, OSError, ModuleNotFoundError, WhiteBoxError, TeacherError)
+def _user_error(e:Exception) -> bool:
+    "An error the user can act on (a bad value, a missing file, a teacher that cannot), not a bug."
+    from distill_nb.core.teachers import TeacherError, WhiteBoxError
+    expected = (ValueError, TypeError, OSError, ModuleNotFoundError, WhiteBoxError, TeacherError)
+    return isinstance(e, expected)
 
 def main(argv:list[str]|None=None):
     "Entry point of the `distill_nb` console script: every error one line, never a traceback."
@@ -103,7 +107,7 @@ def main(argv:list[str]|None=None):
     except Exception as e:
         if os.environ.get("DISTILL_NB_DEBUG"): raise
         what = " ".join(str(e).split()) or type(e).__name__
-        if not isinstance(e, USER_ERRORS):  # not an error we expect: say which, and how to see more
+        if not _user_error(e):  # not an error we expect: say which, and how to see more
             what = f"{type(e).__name__}: {what} (DISTILL_NB_DEBUG=1 shows the traceback)"
         sys.exit(f"distill_nb {command}: error: {what}")
 

@@ -6,10 +6,7 @@
 from __future__ import annotations
 import json, random, time
 from pathlib import Path
-from typing import Callable
-from .distill.divergences import check_temperature
-from .core.teachers import require
-from .recipes import Outcome
+from typing import Callable  # torch and the lessons load when a command runs: `--help` is instant
 
 # %% auto #0
 __all__ = ['DEMO_METRICS', 'label_seeds', 'demo_outcome', 'run_demo']
@@ -45,6 +42,7 @@ def demo_outcome(before:dict, # `measure` of the student before distillation
                  evaluation, # `evaluate.report`'s table after it (columns: teacher, student)
                  history:list[dict]) -> Outcome:
     "The demo's before/after `Outcome`: rows `DEMO_METRICS`, the teacher's column measured too."
+    from distill_nb.recipes import Outcome
     named = lambda scores: {name: scores[key] for name, key in DEMO_METRICS.items()}
     return Outcome(named(before), named(_from_report(evaluation["student"])),
                    named(_from_report(evaluation["teacher"])), history)
@@ -74,7 +72,7 @@ def _demo_records(teacher, seeds:list, n_held:int, store, max_new_tokens:int,
 def _white_box(teacher):
     "The demo's teacher: loaded by name, SmolLM2 by default, refused if it cannot give logits."
     from distill_nb.core.ladder import load_teacher
-    from distill_nb.core.teachers import load_default_teacher
+    from distill_nb.core.teachers import load_default_teacher, require
     if isinstance(teacher, (str, Path)): teacher = load_teacher(teacher)
     if teacher is not None: require(teacher, "logits", "the demo (token-level KD)")
     return teacher or load_default_teacher()
@@ -97,6 +95,7 @@ def run_demo(out:str="demo_out", # folder: labels_<N>tok.jsonl, report.json, rep
     import torch
     from distill_nb.core.data import JsonlStore, tokenize_chat
     from distill_nb.core.models import shrink
+    from distill_nb.distill.divergences import check_temperature
     from distill_nb.distill.kd import distill, check_pair
     from distill_nb.evaluate.metrics import measure
     from distill_nb.evaluate.report import report
