@@ -37,8 +37,7 @@ def check_number(name:str, v, lo:float|None=None, hi:float|None=None,
 # %% ../../nbs/00_core/10_checks.ipynb #ebc88900
 def check_list(name:str, v, kind:type|tuple|None=None, # each item's type (None: any)
                empty:bool=False) -> list: # may it be empty?
-    "`v` (a list or tuple) as a list, its items of `kind`, or a clear error: a bare string is not "
-    "a list."
+    "`v` (a list or tuple) as a list, its items of `kind`, or an error: a bare string is no list."
     if isinstance(v, (str, bytes, dict)) or not isinstance(v, (list, tuple)):
         raise TypeError(f"{name} must be a list, got {type(v).__name__} {v!r:.40}")
     if not v and not empty: raise ValueError(f"{name} is empty: no {name} to work on")

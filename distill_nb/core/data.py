@@ -369,12 +369,12 @@ def check_examples(examples, what:str="examples") -> list[dict]:
         ids, labels = e["input_ids"], e["labels"]
         if not (isinstance(ids, list) and isinstance(labels, list)):
             raise ValueError(f"{what}[{i}]: input_ids and labels must be lists of token ids, got "
-                             f"{type(ids).__name__} and {type(labels).__name__} (tensor.tolist() "
-                             "gives one)")
+                             f"{type(ids).__name__} and {type(labels).__name__} "
+                             "(tensor.tolist() gives one)")
         if not all(type(t) is int and t >= 0 for t in ids) or not all(
                 type(t) is int and (t >= 0 or t == -100) for t in labels):
-            raise ValueError(f"{what}[{i}]: a token id is not an int >= 0 (labels may also be "
-                             "-100)")
+            raise ValueError(f"{what}[{i}]: a token id is not an int >= 0 "
+                             "(labels may also be -100)")
     return list(examples)
 
 # %% ../../nbs/00_core/01_data.ipynb #73a5b1eb

@@ -62,9 +62,9 @@ def _load(ckpt:Path) -> dict:
         raise ValueError(f"{ckpt} is not a distill checkpoint this version can load safely "
                          f"(it holds objects that would run code when loaded): {str(e).splitlines()[0]}") from None
     except (RuntimeError, EOFError, OSError) as e:  # cut short elsewhere (a copy, a full disk)
-        raise ValueError(f"{ckpt} cannot be read ({' '.join(str(e).split())[:120]}): delete it to "
-                         "start "
-                         "over, or restore a whole copy") from None
+        why = " ".join(str(e).split())[:120]
+        raise ValueError(f"{ckpt} cannot be read ({why}): delete it to start over, or restore "
+                         "a whole copy") from None
     if not (isinstance(saved, dict) and {"model", "step", "sched"} <= set(saved)):
         raise ValueError(f"{ckpt} is not a distill checkpoint (no model, step and schedule in it)")
     return saved

@@ -236,9 +236,8 @@ def _check_args(student, teacher, examples, val_examples, steps, batch_size, tem
     vs = vocab_size(student)
     if offline and (vt := examples[0].get("topk_vocab")) not in (None, vs):
         raise ValueError(f"the top-k cache was made by a teacher with a vocabulary of {vt} tokens, "
-                         "the "
-                         f"student has {vs}: token-level KD compares distributions over the same "
-                         "tokens")
+                         f"the student has {vs}: token-level KD compares distributions over the "
+                         "same tokens")
     if (top := max(max(e["input_ids"]) for e in examples)) >= vs:
         raise ValueError(f"the examples hold token {top}, outside the student's vocabulary of "
                          f"{vs}: "
