@@ -7,7 +7,7 @@ from __future__ import annotations
 import math, numbers
 
 # %% auto #0
-__all__ = ['check_int', 'check_number', 'check_list']
+__all__ = ['check_int', 'check_number', 'check_list', 'check_text']
 
 # %% ../../nbs/00_core/10_checks.ipynb #7c111e8d
 def check_int(name:str, v, lo:int=1, # the smallest value allowed
@@ -48,3 +48,12 @@ def check_list(name:str, v, kind:type|tuple|None=None, # each item's type (None:
         raise TypeError(f"{name}[{bad}] must be a {what}, got {type(v[bad]).__name__} "
                         f"{v[bad]!r:.40}")
     return list(v)
+
+# %% ../../nbs/00_core/10_checks.ipynb #c66e60bc
+def check_text(what:str, s:str) -> str: # what holds `s`, for the message ("prompt 0")
+    "`s`, or a ValueError if it holds a lone surrogate (a broken `\\ud800` escape): unstorable."
+    try: s.encode("utf-8")
+    except UnicodeEncodeError as e:
+        raise ValueError(f"{what} holds {s[e.start]!r} at character {e.start}, half of a surrogate "
+                         "pair: not text (a broken \\u escape?)") from None
+    return s

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 import torch
 import torch.nn.functional as F
-from .checks import check_int
+from .checks import check_int, check_text
 
 # %% auto #0
 __all__ = ['DATA_DIR', 'Record', 'record_id', 'callable_id', 'JsonlStore', 'item_id', 'fill', 'temp_store', 'package_dir',
@@ -35,11 +35,7 @@ class Record:
         for k in ("id", "instruction", "input", "output", "rationale"):
             if not isinstance(v := getattr(self, k), str):
                 raise ValueError(f"record {self.id!r}: {k} must be a string, got {type(v).__name__} {v!r:.40}")
-            try: v.encode("utf-8")
-            except UnicodeEncodeError as e:  # a lone surrogate (a broken "\ud800" escape)
-                raise ValueError(f"record {self.id!r:.40}: {k} holds {v[e.start]!r} at character "
-                                 f"{e.start}, half of a surrogate pair: not text "
-                                 "(a broken \\u escape?)") from None
+            check_text(f"record {self.id!r:.40}: {k}", v)  # a lone surrogate cannot be stored
         if not self.instruction.strip(): raise ValueError(f"record {self.id!r} has an empty instruction")
         if not isinstance(self.meta, dict): raise ValueError(f"record {self.id!r}: meta must be a dict, got {self.meta!r:.40}")
 

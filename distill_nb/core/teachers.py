@@ -11,7 +11,7 @@ from typing import Callable, Protocol, runtime_checkable
 import torch
 import torch.nn.functional as F
 from .data import TopK
-from .checks import check_int
+from .checks import check_int, check_text
 from .models import load_causal_lm, default_teacher_path, DEFAULT_TEACHER_GGUF, prepare_tokenizer, model_device
 
 # %% auto #0
@@ -118,10 +118,7 @@ def check_prompts(prompts) -> list:
                              f"{type(p).__name__}")
         texts = [p] if isinstance(p, str) else [m.get("content") for m in p if isinstance(m, dict)]
         for text in texts:
-            try: isinstance(text, str) and text.encode("utf-8")
-            except UnicodeEncodeError as e:
-                raise ValueError(f"prompt {i} holds {text[e.start]!r}, half of a surrogate pair: "
-                                 "not text (a broken \\u escape?)") from None
+            if isinstance(text, str): check_text(f"prompt {i}", text)
     return list(prompts)
 
 # %% ../../nbs/00_core/03_teachers.ipynb #27ea0eed

@@ -5,7 +5,7 @@
 # %% ../../nbs/02_distill/01_chunked.ipynb #f73d46e9
 from __future__ import annotations
 import torch
-from .divergences import DIVERGENCES, forward_kl, check_temperature
+from .divergences import as_divergence, check_temperature
 
 # %% auto #0
 __all__ = ['chunked_kd_loss', 'plain_kd_loss']
@@ -37,13 +37,6 @@ class _ChunkedKD(torch.autograd.Function):
         return grad_h, grad_w, None, None, None, None, None, None, None
 
 # %% ../../nbs/02_distill/01_chunked.ipynb #5f191ec7
-def _divergence(d):
-    "A divergence from its name in `DIVERGENCES`, or the function itself."
-    if callable(d): return d
-    if d not in DIVERGENCES:
-        raise ValueError(f"unknown divergence {d!r}; choose one of {sorted(DIVERGENCES)}")
-    return DIVERGENCES[d]
-
 def chunked_kd_loss(student_hidden:torch.Tensor, # (B, T, d_s) or (N, d_s) last hidden states of the student
                     student_head:torch.Tensor,   # (V, d_s) the student's LM-head weight
                     teacher_hidden:torch.Tensor, # (B, T, d_t) or (N, d_t), no gradient needed
@@ -64,7 +57,7 @@ def chunked_kd_loss(student_hidden:torch.Tensor, # (B, T, d_s) or (N, d_s) last 
     if mask.shape[0] != s_h.shape[0]: raise ValueError(f"mask has {mask.shape[0]} positions, hidden states {s_h.shape[0]}")
     if not mask.any(): raise ValueError("mask selects no position: nothing to distill in this batch")
     check_temperature(temperature)
-    divergence = _divergence(divergence)
+    divergence = as_divergence(divergence)
     return _ChunkedKD.apply(s_h, student_head, t_h.detach(), teacher_head.detach(), mask,
                             divergence, temperature, chunk_size, params)
 
@@ -73,7 +66,7 @@ def plain_kd_loss(student_hidden, student_head, teacher_hidden, teacher_head, ma
                   divergence="forward_kl",
                   temperature:float=1.0, **params) -> torch.Tensor:
     "The same loss computed naively: full [tokens, V] logits for both models."
-    divergence = _divergence(divergence)
+    divergence = as_divergence(divergence)
     s_logits = student_hidden.reshape(-1, student_hidden.shape[-1]) @ student_head.T
     with torch.no_grad(): t_logits = teacher_hidden.reshape(-1, teacher_hidden.shape[-1]) @ teacher_head.T
     return divergence(s_logits, t_logits, None if mask is None else mask.reshape(-1),

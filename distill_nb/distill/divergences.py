@@ -13,8 +13,8 @@ from ..core.renamed import renamed
 
 # %% auto #0
 __all__ = ['TAIL_FLOOR', 'DIVERGENCES', 'check_temperature', 'check_logits', 'log_probs', 'forward_kl', 'reverse_kl',
-           'js_divergence', 'tvd', 'skew_kl', 'skew_reverse_kl', 'symmetric_kl', 'fit_unimodal', 'feature_loss',
-           'attention_loss']
+           'js_divergence', 'tvd', 'skew_kl', 'skew_reverse_kl', 'symmetric_kl', 'as_divergence', 'fit_unimodal',
+           'feature_loss', 'attention_loss']
 
 # %% ../../nbs/02_distill/00_divergences.ipynb #ef400e89
 def _up(x:torch.Tensor) -> torch.Tensor:
@@ -162,6 +162,14 @@ def symmetric_kl(student_logits, teacher_logits, mask=None, temperature:float=1.
 
 DIVERGENCES = {f.__name__: f for f in (forward_kl, reverse_kl, js_divergence, tvd, skew_kl,
                                        skew_reverse_kl, symmetric_kl)}
+
+# %% ../../nbs/02_distill/00_divergences.ipynb #bd1303bb
+def as_divergence(divergence) -> callable: # a name of `DIVERGENCES` (`"reverse_kl"`) or a function
+    "A divergence function from its name, or itself; an unknown name is an error listing the names."
+    if callable(divergence): return divergence
+    if divergence not in DIVERGENCES:
+        raise ValueError(f"unknown divergence {divergence!r}; choose one of {sorted(DIVERGENCES)}")
+    return DIVERGENCES[divergence]
 
 # %% ../../nbs/02_distill/00_divergences.ipynb #a1d84678
 def fit_unimodal(teacher_probs:torch.Tensor, divergence, steps:int=300, lr:float=0.1,

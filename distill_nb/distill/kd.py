@@ -17,11 +17,11 @@ from ..core.train import shard, train, unwrap, world
 from ..core.renamed import renamed
 from ..core.teachers import WhiteBoxError, has, require, require_white_box, teacher_name
 from ..core.data import TopK
-from .divergences import forward_kl, DIVERGENCES, check_temperature
+from .divergences import forward_kl, DIVERGENCES, as_divergence, check_temperature
 
 # %% auto #0
-__all__ = ['vocab_size', 'check_pair', 'as_divergence', 'kd_loss', 'cache_topk', 'read_features', 'merge_topk',
-           'sample_continuations', 'student_samples', 'ReplayBuffer', 'distill']
+__all__ = ['vocab_size', 'check_pair', 'kd_loss', 'cache_topk', 'read_features', 'merge_topk', 'sample_continuations',
+           'student_samples', 'ReplayBuffer', 'distill']
 
 # %% ../../nbs/02_distill/03_kd.ipynb #c80b5ca5
 def vocab_size(model) -> int:
@@ -34,13 +34,6 @@ def check_pair(student, teacher):
     require_white_box(teacher, "token-level KD")
     vs, vt = vocab_size(student), getattr(teacher, "vocab_size", None) or vocab_size(teacher.model)
     if vs != vt: raise ValueError(f"student vocabulary ({vs}) differs from the teacher's ({vt}): token-level KD compares distributions over the same tokens")
-
-# %% ../../nbs/02_distill/03_kd.ipynb #0d48e803
-def as_divergence(divergence:str|Callable) -> Callable:
-    "A divergence function from its name (`'reverse_kl'`) or itself."
-    if callable(divergence): return divergence
-    if divergence not in DIVERGENCES: raise ValueError(f"unknown divergence {divergence!r}; choose one of {sorted(DIVERGENCES)}")
-    return DIVERGENCES[divergence]
 
 # %% ../../nbs/02_distill/03_kd.ipynb #37376145
 def kd_loss(student_logits, teacher_logits, labels, alpha_ce:float=0.5, temperature:float=1.0,

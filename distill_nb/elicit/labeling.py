@@ -119,15 +119,14 @@ def build_prompt(x:str, instruction:str|None=None, demos:list[tuple[str, str]]|N
     return msgs + [{"role": "user", "content": "\n\n".join(parts)}]
 
 # %% ../../nbs/01_elicit/00_labeling.ipynb #b2b9c0b9
-def _as_input(x, variant:str|None) -> dict:
-    "An input (a string or a Record) as an item: id (yours kept), instruction, input, meta, gold."
-    if isinstance(x, str):
-        return {"id": record_id("input", x, variant), "instruction": x, "input": "", "meta": {}}
+def _as_input(x, variant:str|None) -> Record:
+    "An input (a string or a Record) as the question to ask: your id kept, the gold answer in meta."
+    if isinstance(x, str): return Record(id=record_id("input", x, variant), instruction=x)
     if not isinstance(x, Record):
         raise TypeError(f"inputs are strings or Records, got {type(x).__name__}")
     gold = {"gold": x.output} if x.output else {}  # the data's own answer, beside the teacher's
-    return {"id": x.id if variant is None else f"{x.id}/{variant[:6]}",
-            "instruction": x.instruction, "input": x.input, "meta": {**x.meta, **gold}}
+    return Record(id=x.id if variant is None else f"{x.id}/{variant[:6]}",
+                  instruction=x.instruction, input=x.input, meta={**x.meta, **gold})
 
 def label(teacher, inputs:list, # strings or seed `Record`s
           instruction:str|None=None, demos:list[tuple[str, str]]|None=None,
@@ -140,14 +139,13 @@ def label(teacher, inputs:list, # strings or seed `Record`s
     plain = instruction is None and not demos and system is None and not cot
     variant = None if plain else record_id(instruction, demos, system, cot)  # another prompt, id
     items = [_as_input(x, variant) for x in inputs]
-    text = lambda it: it["instruction"] + (f"\n\n{it['input']}" if it["input"] else "")
-    def record_of(it, reply):
+    def record_of(q, reply):
         rationale, answer = parse_answer(reply, cot)
-        asked = ({"instruction": it["instruction"], "input": it["input"]} if instruction is None
-                 else {"instruction": text(it)})  # an instruction of `label`'s own goes to meta
-        return Record(id=it["id"], **asked, output=answer, rationale=rationale,
-                      meta={**it["meta"], "method": "label", "instruction": instruction,
+        asked = ({"instruction": q.instruction, "input": q.input} if instruction is None
+                 else {"instruction": q.prompt})  # an instruction of `label`'s own goes to meta
+        return Record(id=q.id, **asked, output=answer, rationale=rationale,
+                      meta={**q.meta, "method": "label", "instruction": instruction,
                             "system": system, "cot": cot, **(meta or {})})
-    prompt_of = lambda it: build_prompt(text(it), instruction, demos, system, cot)
+    prompt_of = lambda q: build_prompt(q.prompt, instruction, demos, system, cot)
     return ask(teacher, items, prompt_of, record_of, store, "labeling", max_new_tokens, batch_size,
                **gen)

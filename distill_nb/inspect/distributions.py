@@ -7,7 +7,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 from ..core.models import model_device
-from ..distill.divergences import DIVERGENCES, check_temperature
+from ..distill.divergences import DIVERGENCES, as_divergence, check_temperature
 
 # %% auto #0
 __all__ = ['entropy', 'position_view', 'divergence_strip', 'DistributionExplorer']
@@ -40,8 +40,7 @@ def position_view(teacher_logits:torch.Tensor, student_logits:torch.Tensor, pos:
 def divergence_strip(teacher_logits:torch.Tensor, student_logits:torch.Tensor,
                      name:str="forward_kl", temperature:float=1.0) -> list[float]:
     "The chosen divergence at every position (T, V) → (T,)."
-    if name not in DIVERGENCES: raise ValueError(f"unknown divergence {name!r}; choose one of {sorted(DIVERGENCES)}")
-    f = DIVERGENCES[name]
+    f = as_divergence(name)
     return [f(student_logits[i:i+1], teacher_logits[i:i+1], temperature=temperature).item() for i in range(teacher_logits.shape[0])]
 
 # %% ../../nbs/06_inspect/00_distributions.ipynb #4c0ba0e7
