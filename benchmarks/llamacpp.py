@@ -13,7 +13,8 @@ import torch
 from distill_nb.core.data import Record, load_seed, pad_batch, tokenize_chat
 from distill_nb.core.llamacpp import LlamaCppServer, LlamaCppTeacher
 from distill_nb.core.models import default_teacher_path
-from distill_nb.core.teachers import APITeacher, load_default_teacher
+from distill_nb.core.teachers import load_default_teacher
+from distill_nb.core.api import APITeacher
 from distill_nb.distill.divergences import forward_kl
 from distill_nb.distill.kd import cache_topk
 

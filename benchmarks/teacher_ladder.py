@@ -36,7 +36,8 @@ from pathlib import Path
 import torch
 from distill_nb.core.data import JsonlStore, Record, TopK, tokenize_chat
 from distill_nb.core.ladder import load_teacher
-from distill_nb.core.teachers import HFTeacher, Scored, generate
+from distill_nb.core.teachers import HFTeacher, generate
+from distill_nb.core.scoring import Scored
 from distill_nb.distill.cross_tokenizer import cross_tokenizer_cache, cross_tokenizer_distill, vocab_overlap
 from distill_nb.elicit.labeling import label
 from distill_nb.evaluate.tasks import (answer_accuracy, champ, final_number, humaneval, pass_at_1, program_accuracy,

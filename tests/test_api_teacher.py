@@ -2,7 +2,8 @@
 import time
 import pytest
 from distill_nb.core.serve import ChatServer
-from distill_nb.core.teachers import APITeacher, WhiteBoxError
+from distill_nb.core.teachers import WhiteBoxError
+from distill_nb.core.api import APITeacher
 
 def test_answers_match_the_served_model(tiny_teacher):
     prompts = ["What is 2+3?", "What is gravity?", "Name three fruits that are red.", "What is an atom?", "hi"]

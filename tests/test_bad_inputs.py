@@ -8,7 +8,9 @@ import torch
 
 from distill_nb.core.data import JsonlStore, Record, check_examples, fill, load_seed, pad_batch, tokenize_chat
 from distill_nb.core.models import shrink, tiny_lm, tiny_tokenizer
-from distill_nb.core.teachers import APITeacher, HFTeacher, Scored, WhiteBoxError, as_messages, CapabilityError
+from distill_nb.core.teachers import HFTeacher, WhiteBoxError, as_messages, CapabilityError
+from distill_nb.core.scoring import Scored
+from distill_nb.core.api import APITeacher
 from distill_nb.core.ladder import fake_rung, load_teacher, teacher_file
 from distill_nb.distill.cross_tokenizer import cross_tokenizer_cache, cross_tokenizer_distill, uld_distance
 from distill_nb.evaluate.tasks import answer_accuracy, final_number, word_problems

@@ -11,7 +11,8 @@ if not os.environ.get("DISTILL_NB_REQUIRE_LLAMACPP"):  # CI sets it: there, a mi
 from distill_nb.core.data import Record, tokenize_chat
 from distill_nb.core.llamacpp import LlamaCppServer, LlamaCppTeacher
 from distill_nb.core.models import default_teacher_path
-from distill_nb.core.teachers import APITeacher, token_texts
+from distill_nb.core.scoring import token_texts
+from distill_nb.core.api import APITeacher
 from distill_nb.distill.kd import cache_topk
 from distill_nb.recipes import soft_labels
 

@@ -7,8 +7,8 @@ import torch
 
 from distill_nb.core.data import JsonlStore, Record, TopK, chat_messages, fill, load_seed, pad_batch, tokenize_chat
 from distill_nb.core.models import lora, pick_device, pick_dtype, shrink, tiny_lm, tiny_tokenizer
-from distill_nb.core.teachers import (APITeacher, FunctionTeacher, HFTeacher, TeacherError, as_messages,
-                                      check_generation, check_prompts, generate)
+from distill_nb.core.teachers import FunctionTeacher, HFTeacher, TeacherError, as_messages, check_generation, check_prompts, generate
+from distill_nb.core.api import APITeacher
 from distill_nb.core.train import shard, train
 from distill_nb.distill.chunked import chunked_kd_loss
 from distill_nb.distill.cross_tokenizer import align_tokens, uld_distance

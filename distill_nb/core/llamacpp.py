@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import torch
 from .models import prepare_tokenizer, gguf_cache_path
-from .teachers import (check_prompts, chat_ids, check_generation, score_with_logits, next_topk_with_logits,
-                                      TeacherError)
+from .teachers import check_prompts, check_generation, TeacherError
+from .scoring import chat_ids, score_with_logits, next_topk_with_logits
 
 # %% auto #0
 __all__ = ['gguf_tokenizer', 'LlamaCppTeacher', 'LlamaCppServer']

@@ -60,7 +60,7 @@ class ChatServer:
 
     def _names(self) -> list[str]:
         "Each token's name as OpenAI-style servers send it (its text), made once."
-        from distill_nb.core.teachers import token_texts
+        from distill_nb.core.scoring import token_texts
         if self._texts is None: self._texts = token_texts(self.teacher.tokenizer)
         return self._texts
 

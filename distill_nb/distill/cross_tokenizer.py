@@ -9,7 +9,7 @@ import torch
 import torch.nn.functional as F
 from ..core.data import check_examples, pad_batch, response_start
 from ..core.models import model_device
-from ..core.teachers import Scored, token_bytes
+from ..core.scoring import Scored, token_bytes
 from ..core.train import train
 
 # %% auto #0

@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 import torch
 from ..core.models import model_device
-from ..core.teachers import chat_ids
+from ..core.scoring import chat_ids
 from ..core.renamed import renamed
 
 # %% auto #0

@@ -8,7 +8,8 @@ import random
 import torch
 from ..core.data import pad_batch
 from ..core.models import model_device
-from ..core.teachers import chat_ids, check_prompts, require
+from ..core.teachers import check_prompts, require
+from ..core.scoring import chat_ids
 from ..core.train import train
 from .kd import sample_continuations
 from .divergences import check_temperature
