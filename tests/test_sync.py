@@ -92,3 +92,32 @@ def test_teacher_capabilities_are_asked_of_the_gate_only():
             if guess.search(line) and not (py.name == "teachers.py" and "the one place that reads" in line):
                 found.append(f"{py.relative_to(ROOT)}:{i}: {line.strip()}")
     assert not found, "capability guesses outside the gate:\n" + "\n".join(found)
+
+LAYERS = ["core", "docs", "elicit", "distill", "evaluate", "inspect", "classic", "recipes", "skills",
+          "verticals", "demo", "commands", "cli"]  # each imports only from those before it
+
+def _imported_layers(py:Path) -> set:
+    "The top-level parts of distill_nb that a module imports, at its top or inside a function."
+    import ast
+    rel, out = py.relative_to(ROOT/"distill_nb").with_suffix("").parts, set()
+    for n in ast.walk(ast.parse(py.read_text())):
+        if isinstance(n, ast.ImportFrom) and n.level:
+            parts = list(rel[:-n.level]) + (n.module.split(".") if n.module else [])
+        elif isinstance(n, ast.ImportFrom) and (n.module or "").startswith("distill_nb."):
+            parts = n.module.split(".")[1:]
+        elif isinstance(n, ast.Import):
+            parts = next((a.name.split(".")[1:] for a in n.names if a.name.startswith("distill_nb.")), [])
+        else: continue
+        if parts: out.add(parts[0])
+    return out
+
+def test_imports_run_down_the_layers():
+    "No module imports a layer above its own: the tools two layers share (calculator, sandbox) live in core."
+    up = []
+    for py in sorted((ROOT/"distill_nb").rglob("*.py")):
+        me = py.relative_to(ROOT/"distill_nb").with_suffix("").parts[0]
+        if me not in LAYERS: continue  # _modidx, __init__
+        up += [f"{py.relative_to(ROOT)} imports {l}" for l in _imported_layers(py)
+               if l in LAYERS and LAYERS.index(l) > LAYERS.index(me)]
+    assert not up, "imports that run up the layers:\n" + "\n".join(up)
+    assert "skills" in _imported_layers(ROOT/"distill_nb/verticals.py")  # the walk sees imports

@@ -11,10 +11,11 @@ from typing import Callable
 from ..core.data import Record, JsonlStore, fill, item_id, record_id, temp_store
 from ..core.teachers import TeacherError, teacher_name
 from ..core.checks import check_list
+from ..core.tools import Malformed
 
 # %% auto #0
-__all__ = ['SYSTEM_MESSAGES', 'COT_INSTRUCTION', 'Malformed', 'parse_cot', 'parse_answer', 'Elicited', 'elicit', 'ask',
-           'build_prompt', 'label']
+__all__ = ['SYSTEM_MESSAGES', 'COT_INSTRUCTION', 'parse_cot', 'parse_answer', 'Elicited', 'elicit', 'ask', 'build_prompt',
+           'label']
 
 # %% ../../nbs/01_elicit/00_labeling.ipynb #87525a61
 SYSTEM_MESSAGES = {
@@ -23,11 +24,6 @@ SYSTEM_MESSAGES = {
     "concise": "You are a helpful assistant. Answer briefly and precisely.",
 }
 COT_INSTRUCTION = "Think step by step. Write your reasoning first, then the final answer on its own last line, starting with 'Answer:'."
-
-# %% ../../nbs/01_elicit/00_labeling.ipynb #e4dfa3a5
-class Malformed(ValueError):
-    "A teacher output that cannot be parsed; `reason` says why (counted, not fatal)."
-    def __init__(self, reason:str, text:str=""): super().__init__(reason); self.reason, self.text = reason, text
 
 # %% ../../nbs/01_elicit/00_labeling.ipynb #f85d5729
 def parse_cot(text:str) -> tuple[str, str]:

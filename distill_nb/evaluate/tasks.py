@@ -131,7 +131,7 @@ ASK = (" Solve it step by step in a few short lines (plain text, no LaTeX), then
 # %% ../../nbs/07_evaluate/02_tasks.ipynb #01298022
 def _check_steps(steps:list[str], answer:int) -> bool:
     "Each step's arithmetic holds (a division must come out whole) and the last step gives the answer."
-    from distill_nb.skills.agent import calculator  # the project's safe evaluator: no eval of strings
+    from distill_nb.core.tools import calculator  # the project's safe evaluator: no eval of strings
     for s in steps:
         lhs, rhs = s.replace("×", "*").replace("÷", "/").replace("−", "-").split("=")
         if calculator(lhs) != rhs.strip(): return False
@@ -208,7 +208,7 @@ def parsable_prefix(code:str) -> str:
 # %% ../../nbs/07_evaluate/02_tasks.ipynb #b34c2005
 def humaneval_program(problem:dict, answer:str) -> str:
     "The program an answer stands for: its code if it defines the function, else the prompt + the answer."
-    from distill_nb.skills.nlp import Malformed, extract_code
+    from distill_nb.core.tools import Malformed, extract_code
     try: code = parsable_prefix(extract_code(answer))
     except Malformed: code = ""
     if re.search(rf"(?m)^def {re.escape(problem['entry_point'])}\(", code):
@@ -255,7 +255,7 @@ def program_answer(text:str) -> float|None:
     """The value of `answer` in the program `text` writes (its first fenced block, else all of it),
     computed by `calculator` line by line and never run; None for anything but `name = arithmetic`."""
     import ast
-    from distill_nb.skills.agent import calculator
+    from distill_nb.core.tools import calculator
     if not isinstance(text, str): raise TypeError(f"text must be a string, got {type(text).__name__}")
     fenced = re.search(r"```[a-z]*\n(.*?)(?:```|$)", text, re.S)
     code, env = parsable_prefix((fenced.group(1) if fenced else text)[:4000]), {}

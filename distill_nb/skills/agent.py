@@ -4,45 +4,14 @@
 
 # %% ../../nbs/03_skills/03_agent.ipynb #7334b972
 from __future__ import annotations
-import ast, functools, inspect, json, math, operator, random, re
+import functools, inspect, json, math, random, re
 from ..core.data import Record, JsonlStore, record_id
-from ..elicit.labeling import Elicited, Malformed, elicit
+from ..core.tools import MAX_DIGITS, Malformed, _num, calculator
+from ..elicit.labeling import Elicited, elicit
 
 # %% auto #0
-__all__ = ['MAX_DIGITS', 'ELEMENTS', 'TOOLS', 'TOOL_SYSTEM', 'TOOL_DEMOS', 'PLAN_PROMPT', 'calculator', 'convert_units', 'lookup',
-           'parse_call', 'execute', 'same_result', 'tool_tasks', 'tool_messages', 'tool_traces', 'score_calls',
-           'parse_plan']
-
-# %% ../../nbs/03_skills/03_agent.ipynb #b7d3073a
-_OPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
-        ast.Div: operator.truediv, ast.FloorDiv: operator.floordiv, ast.Pow: operator.pow,
-        ast.Mod: operator.mod, ast.USub: operator.neg, ast.UAdd: operator.pos}
-
-def _num(x:float) -> str: return str(int(x)) if float(x).is_integer() else f"{x:.6g}"
-
-MAX_DIGITS = 60  # the calculator refuses numbers longer than this: its work stays bounded
-
-def calculator(expression:str) -> str:
-    "The value of an arithmetic expression (numbers, + - * / // ** %, parentheses), within `MAX_DIGITS` digits."
-    def ev(n):
-        if isinstance(n, ast.Constant) and type(n.value) in (int, float): v = n.value
-        elif isinstance(n, ast.BinOp) and type(n.op) in _OPS:
-            a, b = ev(n.left), ev(n.right)
-            if isinstance(n.op, ast.Pow) and a not in (0, 1, -1) and abs(b) * math.log10(max(abs(a), 1 / abs(a))) > MAX_DIGITS:
-                raise ValueError(f"the result would have more than {MAX_DIGITS} digits")
-            v = _OPS[type(n.op)](a, b)
-        elif isinstance(n, ast.UnaryOp) and type(n.op) in _OPS: v = _OPS[type(n.op)](ev(n.operand))
-        else: raise ValueError(f"only numbers and + - * / // ** % are allowed, got {ast.unparse(n)!r}")
-        if isinstance(v, complex) or (isinstance(v, float) and not math.isfinite(v)) or abs(v) >= 10**MAX_DIGITS:
-            raise ValueError(f"the result is not a real number of at most {MAX_DIGITS} digits")
-        return v
-    if not isinstance(expression, (str, int, float)) or len(str(expression)) > 200:
-        raise ValueError("the expression must be a string of at most 200 characters")
-    try: tree = ast.parse(str(expression), mode="eval")
-    except (SyntaxError, ValueError): raise ValueError(f"not an arithmetic expression: {str(expression)[:60]!r}") from None
-    try: return _num(ev(tree.body))
-    except ZeroDivisionError: raise ValueError("division by zero") from None
-    except RecursionError: raise ValueError("the expression is nested too deeply") from None
+__all__ = ['ELEMENTS', 'TOOLS', 'TOOL_SYSTEM', 'TOOL_DEMOS', 'PLAN_PROMPT', 'convert_units', 'lookup', 'parse_call', 'execute',
+           'same_result', 'tool_tasks', 'tool_messages', 'tool_traces', 'score_calls', 'parse_plan']
 
 # %% ../../nbs/03_skills/03_agent.ipynb #c375cef0
 def convert_units(value:float, from_unit:str, to_unit:str) -> str:

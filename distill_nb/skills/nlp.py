@@ -4,14 +4,13 @@
 
 # %% ../../nbs/03_skills/04_nlp_tasks.ipynb #bc728c83
 from __future__ import annotations
-import re
 import torch
-from ..elicit.labeling import Malformed
+from ..core.tools import Malformed, extract_code
 from ..core.sandbox import run_tests
 
 # %% auto #0
 __all__ = ['SENTIMENTS', 'SENTIMENT_PROMPT', 'RELEVANCE_PROMPT', 'ENJOY_PROMPT', 'RATING_PROMPT', 'SUMMARY_PROMPT', 'rank_of',
-           'mrr', 'expected_rating', 'extract_code']
+           'mrr', 'expected_rating']
 
 # %% ../../nbs/03_skills/04_nlp_tasks.ipynb #a247f618
 SENTIMENTS = ["positive", "negative", "mixed"]
@@ -43,13 +42,3 @@ def expected_rating(logprobs:torch.Tensor) -> torch.Tensor:
         raise ValueError(f"logprobs must have shape (N, ratings), got {tuple(logprobs.shape)}")
     return (logprobs.exp() * torch.arange(1, logprobs.shape[-1] + 1, dtype=logprobs.dtype,
                                           device=logprobs.device)).sum(-1)
-
-# %% ../../nbs/03_skills/04_nlp_tasks.ipynb #42dc2622
-def extract_code(text:str) -> str:
-    "The Python code of a reply: its first fenced block, else everything from the first `def`."
-    if m := re.search(r"```(?:python|py)?\s*\n(.*?)```", text, re.S): code = m.group(1)
-    elif m := re.search(r"(?m)^def ", text): code = text[m.start():]
-    else: raise Malformed("no code", text)
-    if not code.strip(): raise Malformed("empty code block", text)
-    return code.strip() + "\n"
-
