@@ -8,7 +8,7 @@ import torch
 from kd_step import smollm2_shape
 from distill_nb.core.models import shrink
 from distill_nb.distill.chunked import chunked_kd_loss
-from distill_nb.core.data import TopK
+from distill_nb.core.topk import TopK
 from distill_nb.distill.kd import kd_loss
 
 def step_times(device, a):

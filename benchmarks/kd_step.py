@@ -9,7 +9,7 @@ import argparse, statistics, time
 import torch
 from transformers import LlamaConfig, LlamaForCausalLM
 from distill_nb.core.models import shrink
-from distill_nb.core.data import TopK
+from distill_nb.core.topk import TopK
 from distill_nb.distill.kd import kd_loss
 
 def smollm2_shape():

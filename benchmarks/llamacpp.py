@@ -16,7 +16,7 @@ from distill_nb.core.models import default_teacher_path
 from distill_nb.core.teachers import load_default_teacher
 from distill_nb.core.api import APITeacher
 from distill_nb.distill.divergences import forward_kl
-from distill_nb.distill.kd import cache_topk
+from distill_nb.distill.offline import cache_topk
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--prompts", type=int, default=16)
@@ -64,11 +64,11 @@ def extract(teacher, bs):
     t0 = time.perf_counter(); c = cache_topk(teacher, ex, k=16, batch_size=bs); return c, n_tok / (time.perf_counter() - t0)
 hf_cache, hf_tps = max((extract(hf, bs) for bs in (1, 8)), key=lambda r: r[1])
 lc_cache, lc_tps2 = extract(lc, 1)
-from distill_nb.distill.kd import _batch_topk
+from distill_nb.core.topk import batch_topk
 kl_cache = []
 for a, b in zip(hf_cache, lc_cache):
     n = len(a["input_ids"])
-    kl_cache.append(forward_kl(lc.logits(pad_batch([a], 0))[:, :n], _batch_topk([a], n)).item())
+    kl_cache.append(forward_kl(lc.logits(pad_batch([a], 0))[:, :n], batch_topk([a], n)).item())
 print(f"  HFTeacher {hf_tps:.0f} tok/s, LlamaCppTeacher {lc_tps2:.0f} tok/s: {lc_tps2 / hf_tps:.2f}×   (goal ≥ 3×)")
 print(f"  KL(HF top-16 cache ‖ llama.cpp) = {sum(kl_cache)/len(kl_cache):.4f} nats/token over all positions")
 

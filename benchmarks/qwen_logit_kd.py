@@ -23,7 +23,8 @@ import torch
 from distill_nb.core.data import tokenize_chat
 from distill_nb.core.ladder import load_teacher
 from distill_nb.core.teachers import HFTeacher
-from distill_nb.distill.kd import cache_topk, distill
+from distill_nb.distill.offline import cache_topk
+from distill_nb.distill.kd import distill
 from distill_nb.evaluate.report import fidelity
 from distill_nb.evaluate.tasks import answer_accuracy, word_problems
 

@@ -98,7 +98,8 @@ def distill_command(teacher:str, # a white-box teacher; with --features only its
     "Distill a student from the teacher on labelled records, token by token; a rerun resumes."
     from distill_nb.core.data import tokenize_chat
     from distill_nb.core.ladder import load_teacher
-    from distill_nb.distill.kd import check_pair, distill, read_features
+    from distill_nb.distill.kd import check_pair, distill
+    from distill_nb.distill.offline import read_features
     if (data is None) == (features is None):
         raise ValueError("give --data (online KD) or --features (offline), one of them")
     if student is not None and keep is not None:

@@ -16,7 +16,8 @@ __all__ = ['COURSE', 'UNDER_THE_HOOD', 'CODE_LINK', 'WIDGET_NOTE', 'WIDGET_MANAG
 # the course: parts in teaching order over the chapter folders (the folders stay one per survey chapter)
 COURSE = [
     ("Foundations", ["05_classic/00_soft_targets", "02_distill/00_divergences",
-                     "02_distill/02_sft", "02_distill/03_kd", "02_distill/06_on_policy",
+                     "02_distill/02_sft", "02_distill/03_kd", "02_distill/09_offline",
+                     "02_distill/06_on_policy",
                      "02_distill/07_cross_tokenizer"]),
     ("Eliciting knowledge", ["00_core/03_teachers", "01_elicit/00_labeling",
                              "01_elicit/01_expansion", "01_elicit/02_curation",
@@ -41,7 +42,7 @@ COURSE = [
 UNDER_THE_HOOD = ["00_core/00_models", "00_core/01_data", "00_core/04_train", "00_core/09_sandbox",
                   "00_core/02_serve", "00_core/05_llamacpp", "00_core/06_ladder",
                   "00_core/07_exercises", "00_core/08_renamed", "00_core/10_checks",
-                  "00_core/11_scoring", "00_core/12_api", "00_core/13_tools",
+                  "00_core/11_scoring", "00_core/12_api", "00_core/13_tools", "00_core/14_topk",
                   "08_cli/00_demo",
                   "08_cli/01_commands", "08_cli/02_cli", "08_cli/03_docs", "08_cli/04_names"]
 

@@ -16,9 +16,10 @@ from distill_nb.distill.cross_tokenizer import cross_tokenizer_cache, cross_toke
 from distill_nb.evaluate.tasks import answer_accuracy, final_number, word_problems
 from distill_nb.distill.chunked import chunked_kd_loss
 from distill_nb.classic.prune import layer_importance, neuron_importance, prune_depth, prune_width
-from distill_nb.core.data import TopK
+from distill_nb.core.topk import TopK
 from distill_nb.distill.divergences import forward_kl, js_divergence, reverse_kl, skew_kl
-from distill_nb.distill.kd import cache_topk, distill, kd_loss
+from distill_nb.distill.offline import cache_topk
+from distill_nb.distill.kd import distill, kd_loss
 from distill_nb.distill.ranking import dpo_loss, pro_loss, rank_train
 from distill_nb.distill.sft import sft
 from distill_nb.elicit.curation import curate

@@ -13,7 +13,7 @@ from trl.trainer.distillation_trainer import _chunked_divergence_loss
 from trl.trainer.dpo_trainer import DPOTrainer
 
 from distill_nb.distill.chunked import chunked_kd_loss
-from distill_nb.core.data import TopK
+from distill_nb.core.topk import TopK
 from distill_nb.distill.divergences import forward_kl, js_divergence
 from distill_nb.distill.ranking import dpo_loss
 

@@ -7,7 +7,7 @@ from safetensors.torch import save_file
 from distill_nb.core.data import Record
 from distill_nb.core.teachers import tiny_teacher
 from distill_nb.elicit.features import extract_features, load_features, bytes_per_token
-from distill_nb.distill.kd import read_features
+from distill_nb.distill.offline import read_features
 
 @pytest.fixture(scope="module")
 def teacher(): return tiny_teacher(steps=10)

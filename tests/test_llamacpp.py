@@ -13,7 +13,7 @@ from distill_nb.core.llamacpp import LlamaCppServer, LlamaCppTeacher
 from distill_nb.core.models import default_teacher_path
 from distill_nb.core.scoring import token_texts
 from distill_nb.core.api import APITeacher
-from distill_nb.distill.kd import cache_topk
+from distill_nb.distill.offline import cache_topk
 from distill_nb.recipes import soft_labels
 
 pytestmark = pytest.mark.llamacpp

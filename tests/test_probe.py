@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 import torch
 
-from distill_nb.core.data import JsonlStore, Record, TopK, chat_messages, fill, load_seed, pad_batch, tokenize_chat
+from distill_nb.core.data import JsonlStore, Record, chat_messages, fill, load_seed, pad_batch, tokenize_chat
+from distill_nb.core.topk import TopK
 from distill_nb.core.models import lora, pick_device, pick_dtype, shrink, tiny_lm, tiny_tokenizer
 from distill_nb.core.teachers import FunctionTeacher, HFTeacher, TeacherError, as_messages, check_generation, check_prompts, generate
 from distill_nb.core.api import APITeacher
@@ -15,7 +16,8 @@ from distill_nb.distill.cross_tokenizer import align_tokens, uld_distance
 from distill_nb.distill.divergences import (attention_loss, feature_loss, forward_kl, js_divergence, reverse_kl,
                                             skew_kl, tvd)
 from distill_nb.distill.draft import expected_speedup
-from distill_nb.distill.kd import ReplayBuffer, cache_topk, distill, kd_loss, merge_topk, read_features
+from distill_nb.distill.kd import ReplayBuffer, distill, kd_loss
+from distill_nb.distill.offline import cache_topk, merge_topk, read_features
 from distill_nb.distill.on_policy import on_policy_distill
 from distill_nb.distill.ranking import dpo_loss, pro_loss, rank_train, rrhf_loss
 from distill_nb.distill.reward_rl import rloo, rloo_advantages, train_reward_model

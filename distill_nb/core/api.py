@@ -6,7 +6,7 @@
 from __future__ import annotations
 import json, math, re, threading, time
 from concurrent.futures import CancelledError, ThreadPoolExecutor
-from .data import TopK
+from .topk import TopK
 from .teachers import (TeacherError, WhiteBoxError, as_messages, check_prompts,
                                       check_generation)
 from .scoring import (Scored, _TokenMap, _Unspelled, _check_k, _is_ids, _topk_of,

@@ -15,7 +15,7 @@ from .checks import check_int, check_text
 
 # %% auto #0
 __all__ = ['DATA_DIR', 'Record', 'record_id', 'callable_id', 'JsonlStore', 'item_id', 'fill', 'temp_store', 'package_dir',
-           'seed_names', 'load_seed', 'TopK', 'chat_messages', 'template_ids', 'tokenize_chat', 'check_examples',
+           'seed_names', 'load_seed', 'chat_messages', 'template_ids', 'tokenize_chat', 'check_examples',
            'response_start', 'pad_batch', 'trained_positions']
 
 # %% ../../nbs/00_core/01_data.ipynb #fb0d675f
@@ -275,51 +275,6 @@ def load_seed(name:str|Path) -> list[Record]:
         ids[r.id] = which; records.append(r)
     if not records: raise ValueError(f"seed file {path} is empty")
     return records
-
-
-# %% ../../nbs/00_core/01_data.ipynb #5b6c279f
-@dataclass
-class TopK:
-    "A teacher's top-k next-token distribution: token ids, their log-probs (at T=1), the tail mass left over."
-    indices:torch.Tensor  # (..., k) long
-    logprobs:torch.Tensor # (..., k) log p of those tokens
-    tail:torch.Tensor     # (...)    1 - Σ p over the k tokens, in [0, 1]
-
-    @classmethod
-    def from_logits(cls, logits:torch.Tensor, k:int) -> TopK:
-        "The top-k cache of full logits (what a feature-extraction pass stores)."
-        if not 1 <= k <= logits.shape[-1]:
-            raise ValueError(f"k must be in [1, {logits.shape[-1]}] (the vocabulary), got {k}")
-        lp = F.log_softmax(logits if logits.dtype == torch.float64 else logits.float(), dim=-1)
-        vals, idx = lp.topk(k, dim=-1)
-        return cls(idx, vals, (1 - vals.exp().sum(-1)).clamp(min=0))
-
-    @property
-    def shape(self): return self.indices.shape
-
-    def to(self, device) -> TopK:
-        "The cache on `device`."
-        return TopK(self.indices.to(device), self.logprobs.to(device), self.tail.to(device))
-
-    def check(self, vocab:int|None=None, mask:torch.Tensor|None=None, atol:float=1e-3):
-        "Raise a clear error if the cache (at the `mask`ed positions) is not a distribution: ids in range, Σ = 1."
-        if self.logprobs.shape != self.indices.shape or self.tail.shape != self.indices.shape[:-1]:
-            raise ValueError(f"top-k parts disagree: indices {tuple(self.indices.shape)}, "
-                             f"logprobs {tuple(self.logprobs.shape)}, tail {tuple(self.tail.shape)}")
-        if self.indices.dtype in (torch.float16, torch.bfloat16, torch.float32, torch.float64):
-            raise ValueError(f"top-k indices must be integer token ids, got {self.indices.dtype}")
-        if self.indices.numel() and (self.indices.min() < 0 or (vocab and self.indices.max() >= vocab)):
-            raise ValueError(f"teacher top-k names token {self.indices.max().item()} but the student's "
-                             f"vocabulary has {vocab}" if self.indices.min() >= 0 else "top-k holds a negative token id")
-        lp, tail = self.logprobs.detach().double(), self.tail.detach().double()
-        if mask is not None: lp, tail = lp[mask], tail[mask]  # padding positions may hold anything
-        if torch.isnan(lp).any() or (lp > 1e-4).any(): raise ValueError("top-k log-probs must be ≤ 0 and not NaN")
-        if not torch.isfinite(tail).all() or (tail < -atol).any() or (tail > 1 + atol).any():
-            raise ValueError("top-k tail mass must be a finite number in [0, 1] (corrupted cache?)")
-        total = lp.exp().sum(-1) + tail.clamp(min=0)
-        if (bad := (total - 1).abs() > atol).any():
-            raise ValueError(f"top-k probabilities + tail sum to {total[bad].flatten()[0].item():.4f}, not 1 "
-                             "(corrupted cache?)")
 
 
 # %% ../../nbs/00_core/01_data.ipynb #ffac430c

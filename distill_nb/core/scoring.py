@@ -8,7 +8,7 @@ import math
 from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
-from .data import TopK
+from .topk import TopK
 from .teachers import as_messages, check_prompts
 
 # %% auto #0

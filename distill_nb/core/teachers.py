@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 from typing import Callable, Protocol, runtime_checkable
 import torch
-from .data import TopK
+from .topk import TopK
 from .checks import check_int, check_text
 from .models import load_causal_lm, default_teacher_path, DEFAULT_TEACHER_GGUF, prepare_tokenizer, model_device
 

@@ -8,7 +8,7 @@ import math
 import torch
 import torch.nn.functional as F
 from torch import nn
-from ..core.data import TopK
+from ..core.topk import TopK
 from ..core.renamed import renamed
 
 # %% auto #0

@@ -4,20 +4,18 @@
 
 # %% ../../nbs/01_elicit/03_features.ipynb #37e4d809
 from __future__ import annotations
-import math
 from pathlib import Path
 import torch
 import torch.nn.functional as F
-from safetensors.torch import save_file, load_file
+from safetensors.torch import save_file
 from ..core.data import JsonlStore, Record, pad_batch, tokenize_chat, trained_positions
 from .labeling import elicit
 from ..core.models import model_device, to_device
-from ..core.teachers import WhiteBoxError, require
-from ..core.data import TopK
+from ..core.teachers import require
+from ..core.topk import TopK, read_shard, shard_name, shard_path, topk_tensors
 
 # %% auto #0
-__all__ = ['sample_tokens', 'estimate_kl', 'shard_name', 'shard_path', 'read_shard', 'extract_features', 'load_features',
-           'bytes_per_token']
+__all__ = ['sample_tokens', 'estimate_kl', 'extract_features', 'load_features', 'bytes_per_token']
 
 # %% ../../nbs/01_elicit/03_features.ipynb #3a6d8e26
 def sample_tokens(log_p:torch.Tensor, m:int, generator=None) -> dict:
@@ -34,32 +32,6 @@ def estimate_kl(teacher_logprobs_at:torch.Tensor, student_logprobs_at:torch.Tens
                          f"{tuple(teacher_logprobs_at.shape)} and "
                          f"{tuple(student_logprobs_at.shape)}")
     return (teacher_logprobs_at - student_logprobs_at).mean(-1)
-
-# %% ../../nbs/01_elicit/03_features.ipynb #fea00001
-def shard_name(rid:str) -> str:
-    "The shard file of a batch starting at record `rid`: named by a hash, so no id makes a path."
-    import hashlib
-    digest = hashlib.sha256(rid.encode("utf-8", "surrogatepass")).hexdigest()[:16]
-    return f"shard-{digest}.safetensors"
-
-def shard_path(out_dir:Path, name) -> Path:
-    "A shard named in the index, refused unless it is a plain file name inside `out_dir`."
-    if not (isinstance(name, str) and name.endswith(".safetensors") and Path(name).name == name
-            and name not in (".", "..") and "\\" not in name):
-        raise ValueError(f"{out_dir}/features.jsonl names shard {name!r}: "
-                         "a shard must be a file name inside the features folder")
-    return Path(out_dir)/name
-
-# %% ../../nbs/01_elicit/03_features.ipynb #1e7e9aa0
-def read_shard(path:Path) -> dict:
-    "The tensors of one features shard, or an error naming the file if it cannot be read."
-    from safetensors import SafetensorError
-    from safetensors.torch import load_file
-    if not path.is_file(): raise FileNotFoundError(f"features shard {path} is missing")
-    try: return load_file(path)
-    except SafetensorError as e:
-        raise ValueError(f"{path} cannot be read ({e}): a copy cut short? extract the features "
-                         "again into a new folder") from None
 
 # %% ../../nbs/01_elicit/03_features.ipynb #8cb1e3f5
 @torch.no_grad()
@@ -80,10 +52,7 @@ def extract_features(teacher, records:list[Record], out_dir:str|Path, top_k:int=
         for j, (r, e) in enumerate(zip(batch, ex)):
             pos = torch.tensor(trained_positions(e), dtype=torch.long, device=res.logits.device)
             lp = F.log_softmax(res.logits[j, pos].float(), -1).cpu()  # sampled by a CPU generator
-            vals, idx = lp.topk(top_k, -1)
-            tail = (1 - vals.exp().sum(-1)).clamp(min=0)
-            tensors |= {f"{r.id}.indices": idx.int(), f"{r.id}.logprobs": vals.half(),
-                        f"{r.id}.tail": tail.half()}
+            tensors |= topk_tensors(r.id, TopK.from_logits(lp, top_k))  # the one cache contract
             if sampled:
                 smp = sample_tokens(lp, sampled, generator=g)
                 tensors |= {f"{r.id}.sampled_ids": smp["ids"].int(),
