@@ -10,7 +10,8 @@ The CPU's flags and distill_nb's own choice (`cpu_bf16`) are printed first.
 """
 import argparse, statistics, time
 import torch
-from distill_nb.core.data import Record, load_seed, pad_batch, tokenize_chat
+from distill_nb.core.data import Record, load_seed
+from distill_nb.core.examples import pad_batch, tokenize_chat
 from distill_nb.core.topk import TopK
 from distill_nb.core.models import cpu_bf16, default_teacher_path, load_causal_lm, shrink, DEFAULT_TEACHER_GGUF
 from distill_nb.core.teachers import HFTeacher

@@ -17,7 +17,8 @@ On 2 CPU cores about 35 min (the printed table and what it shows: benchmarks/REA
 """
 import argparse, random, time
 import torch
-from distill_nb.core.data import Record, load_seed, seed_names, tokenize_chat
+from distill_nb.core.data import Record, load_seed, seed_names
+from distill_nb.core.examples import tokenize_chat
 from distill_nb.core.ladder import load_teacher
 from distill_nb.core.models import shrink
 from distill_nb.distill.draft import agreement, expected_speedup, greedy

@@ -12,7 +12,8 @@ import argparse, json, random, time
 from pathlib import Path
 import torch
 from distill_nb.demo import label_seeds
-from distill_nb.core.data import JsonlStore, load_seed, tokenize_chat
+from distill_nb.core.data import JsonlStore, load_seed
+from distill_nb.core.examples import tokenize_chat
 from distill_nb.core.models import shrink
 from distill_nb.core.teachers import load_default_teacher
 from distill_nb.distill.divergences import forward_kl, reverse_kl, js_divergence, skew_kl, skew_reverse_kl

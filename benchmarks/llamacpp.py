@@ -10,7 +10,8 @@ python benchmarks/llamacpp.py [--prompts 16] [--api-prompts 200]
 """
 import argparse, time
 import torch
-from distill_nb.core.data import Record, load_seed, pad_batch, tokenize_chat
+from distill_nb.core.data import Record, load_seed
+from distill_nb.core.examples import pad_batch, tokenize_chat
 from distill_nb.core.llamacpp import LlamaCppServer, LlamaCppTeacher
 from distill_nb.core.models import default_teacher_path
 from distill_nb.core.teachers import load_default_teacher

@@ -20,7 +20,7 @@ On 2 CPU cores about 34 min (the printed table and what it shows: benchmarks/REA
 """
 import argparse, copy, time
 import torch
-from distill_nb.core.data import tokenize_chat
+from distill_nb.core.examples import tokenize_chat
 from distill_nb.core.ladder import load_teacher
 from distill_nb.core.teachers import HFTeacher
 from distill_nb.distill.offline import cache_topk

@@ -34,7 +34,8 @@ On 2 CPU cores: teacher labelling 39 min (programs: 31 min) and scoring 6 min on
 import argparse, copy, json, random, time
 from pathlib import Path
 import torch
-from distill_nb.core.data import JsonlStore, Record, tokenize_chat
+from distill_nb.core.data import JsonlStore, Record
+from distill_nb.core.examples import tokenize_chat
 from distill_nb.core.topk import TopK
 from distill_nb.core.ladder import load_teacher
 from distill_nb.core.teachers import HFTeacher, generate

@@ -9,9 +9,9 @@ __all__ = ['NAMES']
 # %% ../nbs/08_cli/04_names.ipynb #top00006
 NAMES = {"load_teacher": "core.ladder", "load_default_teacher": "core.teachers",
          "generate": "core.teachers", "Record": "core.data", "JsonlStore": "core.data",
-         "load_seed": "core.data", "tokenize_chat": "core.data", "shrink": "core.models",
+         "load_seed": "core.data", "tokenize_chat": "core.examples", "shrink": "core.models",
          "label": "elicit.labeling", "extract_features": "elicit.features",
-         "read_features": "distill.kd", "sft": "distill.sft",
+         "read_features": "distill.offline", "sft": "distill.sft",
          "measure": "evaluate.metrics", "report": "evaluate.report"}  # name → its lesson's module
 
 # %% ../nbs/08_cli/04_names.ipynb #top00007

@@ -96,7 +96,7 @@ def distill_command(teacher:str, # a white-box teacher; with --features only its
                     save_optimizer:bool=False, # keep Adam's moments: an exact resume, 3× the size
                     seed:int=0, log:Callable=print) -> Path:
     "Distill a student from the teacher on labelled records, token by token; a rerun resumes."
-    from distill_nb.core.data import tokenize_chat
+    from distill_nb.core.examples import tokenize_chat
     from distill_nb.core.ladder import load_teacher
     from distill_nb.distill.kd import check_pair, distill
     from distill_nb.distill.offline import read_features
@@ -150,7 +150,7 @@ def evaluate_command(teacher:str, # the teacher the student is measured against
                      max_len:int=256, # tokens of prompt + answer scored
                      log:Callable=print) -> dict:
     "Held-out closeness to the teacher and answer quality: teacher, student before, student after."
-    from distill_nb.core.data import tokenize_chat
+    from distill_nb.core.examples import tokenize_chat
     from distill_nb.core.ladder import load_teacher
     from distill_nb.evaluate.metrics import measure
     records = _labelled(data)

@@ -93,7 +93,8 @@ def run_demo(out:str="demo_out", # folder: labels_<N>tok.jsonl, report.json, rep
              seed:int=0, log:Callable=print) -> dict:
     "Label → shrink → distill → evaluate: prints the before/after table, writes report.json and .png."
     import torch
-    from distill_nb.core.data import JsonlStore, tokenize_chat
+    from distill_nb.core.data import JsonlStore
+    from distill_nb.core.examples import tokenize_chat
     from distill_nb.core.models import shrink
     from distill_nb.distill.divergences import check_temperature
     from distill_nb.distill.kd import distill, check_pair

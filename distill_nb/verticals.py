@@ -4,7 +4,8 @@
 
 # %% ../nbs/04_verticals/00_domains.ipynb #ba5578b1
 from __future__ import annotations
-from .core.data import Record, tokenize_chat
+from .core.data import Record
+from .core.examples import tokenize_chat
 from .recipes import split, before_after, Outcome
 from .skills.alignment import rationalize
 from .skills.context import grounded

@@ -10,7 +10,8 @@ os.environ["DISTILL_NB_FLOAT32"] = "1"
 
 SETUP = '''
 import torch
-from distill_nb.core.data import Record, tokenize_chat
+from distill_nb.core.data import Record
+from distill_nb.core.examples import tokenize_chat
 from distill_nb.core.models import shrink, tiny_lm, tiny_tokenizer
 from distill_nb.core.teachers import HFTeacher
 tok = tiny_tokenizer()

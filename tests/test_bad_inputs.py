@@ -6,7 +6,8 @@ import json, math
 import pytest
 import torch
 
-from distill_nb.core.data import JsonlStore, Record, check_examples, fill, load_seed, pad_batch, tokenize_chat
+from distill_nb.core.data import JsonlStore, Record, fill, load_seed
+from distill_nb.core.examples import check_examples, pad_batch, tokenize_chat
 from distill_nb.core.models import shrink, tiny_lm, tiny_tokenizer
 from distill_nb.core.teachers import HFTeacher, WhiteBoxError, as_messages, CapabilityError
 from distill_nb.core.scoring import Scored

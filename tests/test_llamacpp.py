@@ -8,7 +8,8 @@ import pytest
 import torch
 if not os.environ.get("DISTILL_NB_REQUIRE_LLAMACPP"):  # CI sets it: there, a missing llama.cpp fails
     pytest.importorskip("llama_cpp", reason="llama.cpp is not installed: pip install -e '.[llamacpp]' runs these")
-from distill_nb.core.data import Record, tokenize_chat
+from distill_nb.core.data import Record
+from distill_nb.core.examples import tokenize_chat
 from distill_nb.core.llamacpp import LlamaCppServer, LlamaCppTeacher
 from distill_nb.core.models import default_teacher_path
 from distill_nb.core.scoring import token_texts

@@ -8,7 +8,8 @@ SCRIPT = '''
 import json, sys
 import torch
 from safetensors.torch import save_file
-from distill_nb.core.data import Record, tokenize_chat
+from distill_nb.core.data import Record
+from distill_nb.core.examples import tokenize_chat
 from distill_nb.core.models import shrink, tiny_lm, tiny_tokenizer
 from distill_nb.core.teachers import HFTeacher
 from distill_nb.core.train import world

@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 import torch
 
-from distill_nb.core.data import JsonlStore, Record, chat_messages, fill, load_seed, pad_batch, tokenize_chat
+from distill_nb.core.data import JsonlStore, Record, fill, load_seed
+from distill_nb.core.examples import chat_messages, pad_batch, tokenize_chat
 from distill_nb.core.topk import TopK
 from distill_nb.core.models import lora, pick_device, pick_dtype, shrink, tiny_lm, tiny_tokenizer
 from distill_nb.core.teachers import FunctionTeacher, HFTeacher, TeacherError, as_messages, check_generation, check_prompts, generate

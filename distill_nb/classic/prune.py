@@ -8,7 +8,7 @@ import contextlib, copy
 import torch
 from torch import nn
 from tqdm.auto import tqdm
-from ..core.data import pad_batch
+from ..core.examples import pad_batch
 from ..core.models import count_params, end_layers, model_device, shrink, to_device
 from ..distill.divergences import forward_kl
 from ..distill.kd import distill

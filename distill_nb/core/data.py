@@ -4,19 +4,16 @@
 
 # %% ../../nbs/00_core/01_data.ipynb #c1a41c07
 from __future__ import annotations
-import dataclasses, hashlib, json, math, os, tempfile
+import dataclasses, hashlib, json, tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
-import torch
-import torch.nn.functional as F
-from .checks import check_int, check_text
+from .checks import check_text
 
 # %% auto #0
 __all__ = ['DATA_DIR', 'Record', 'record_id', 'callable_id', 'JsonlStore', 'item_id', 'fill', 'temp_store', 'package_dir',
-           'seed_names', 'load_seed', 'chat_messages', 'template_ids', 'tokenize_chat', 'check_examples',
-           'response_start', 'pad_batch', 'trained_positions']
+           'seed_names', 'load_seed']
 
 # %% ../../nbs/00_core/01_data.ipynb #fb0d675f
 @dataclass
@@ -275,81 +272,4 @@ def load_seed(name:str|Path) -> list[Record]:
         ids[r.id] = which; records.append(r)
     if not records: raise ValueError(f"seed file {path} is empty")
     return records
-
-
-# %% ../../nbs/00_core/01_data.ipynb #ffac430c
-def chat_messages(r:Record, with_output:bool=True, system:str|None=None) -> list[dict]:
-    "The chat messages for a record: (system), user = instruction + input, (assistant = output)."
-    msgs = [{"role": "system", "content": system}] if system else []
-    msgs += [{"role": "user", "content": r.prompt}]
-    return msgs + ([{"role": "assistant", "content": r.output}] if with_output else [])
-
-# %% ../../nbs/00_core/01_data.ipynb #0c73c46f
-def template_ids(tokenizer, msgs:list[dict], **kw) -> list[int]:
-    "Token ids of chat messages as the tokenizer's chat template renders them (`kw`: its options)."
-    out = tokenizer.apply_chat_template(msgs, tokenize=True, **kw)
-    return list(out["input_ids"] if hasattr(out, "keys") else out)
-
-# %% ../../nbs/00_core/01_data.ipynb #22ad0343
-def tokenize_chat(records:Iterable[Record], tokenizer, max_len:int=256,
-                  system:str|None=None) -> list[dict]:
-    "Token ids of each record's chat, with `labels` = -100 on every token but the response's."
-    examples = []
-    for r in records:
-        if not r.output: raise ValueError(f"record {r.id!r} has no output to learn from")
-        prompt = template_ids(tokenizer, chat_messages(r, False, system),
-                              add_generation_prompt=True)
-        full = template_ids(tokenizer, chat_messages(r, True, system))
-        if full[:len(prompt)] != prompt: raise ValueError("the chat template renders the prompt differently inside the full chat")
-        if len(prompt) >= max_len: raise ValueError(f"record {r.id!r}: its prompt alone has {len(prompt)} tokens, max_len is {max_len}")
-        full = full[:max_len]
-        examples.append({"id": r.id, "input_ids": full,
-                         "labels": [-100]*len(prompt) + full[len(prompt):]})
-    return examples
-
-# %% ../../nbs/00_core/01_data.ipynb #6c6d4a38
-def check_examples(examples, what:str="examples") -> list[dict]:
-    "The examples as a list, or a clear error unless they are tokenized examples (`input_ids`, `labels`)."
-    if isinstance(examples, (str, dict)) or not hasattr(examples, "__len__") or not len(examples):
-        raise ValueError(f"{what} must be a non-empty list of tokenized examples (see tokenize_chat), got {examples!r:.60}")
-    bad = next((e for e in examples if not (isinstance(e, dict) and "input_ids" in e and "labels" in e)), None)
-    if bad is not None: raise ValueError(f"{what} must be tokenized examples with input_ids and labels (see tokenize_chat); "
-                                         f"got {type(bad).__name__} {bad!r:.60}")
-    if any(len(e["input_ids"]) != len(e["labels"]) for e in examples): raise ValueError(f"{what}: input_ids and labels differ in length")
-    for i, e in enumerate(examples):
-        ids, labels = e["input_ids"], e["labels"]
-        if not (isinstance(ids, list) and isinstance(labels, list)):
-            raise ValueError(f"{what}[{i}]: input_ids and labels must be lists of token ids, got "
-                             f"{type(ids).__name__} and {type(labels).__name__} "
-                             "(tensor.tolist() gives one)")
-        if not all(type(t) is int and t >= 0 for t in ids) or not all(
-                type(t) is int and (t >= 0 or t == -100) for t in labels):
-            raise ValueError(f"{what}[{i}]: a token id is not an int >= 0 "
-                             "(labels may also be -100)")
-    return list(examples)
-
-# %% ../../nbs/00_core/01_data.ipynb #73a5b1eb
-def response_start(example:dict) -> int:
-    "Index of an example's first response token (its first label): `input_ids[:i]` is the prompt."
-    i = next((i for i, l in enumerate(example["labels"]) if l != -100), None)
-    if not i: raise ValueError("an example needs a prompt and a response (labels that are not -100)")
-    return i
-
-# %% ../../nbs/00_core/01_data.ipynb #32ed7922
-def pad_batch(examples:list[dict], pad_id:int) -> dict:
-    "Right-pad a list of tokenized examples into `input_ids`, `attention_mask`, `labels` tensors."
-    if not examples: raise ValueError("pad_batch needs at least one example")
-    check_int("pad_id", pad_id, lo=0)  # None: a tokenizer without a pad token (prepare_tokenizer)
-    n = max(len(e["input_ids"]) for e in examples)
-    pad = lambda xs, v: [x + [v]*(n - len(x)) for x in xs]
-    ids = [e["input_ids"] for e in examples]
-    return {"input_ids": torch.tensor(pad(ids, pad_id)),
-            "attention_mask": torch.tensor(pad([[1]*len(x) for x in ids], 0)),
-            "labels": torch.tensor(pad([e["labels"] for e in examples], -100))}
-
-# %% ../../nbs/00_core/01_data.ipynb #757ad26b
-def trained_positions(example:dict) -> list[int]:
-    "Positions t whose next token t+1 is a response token: where the logits that KD and SFT train sit."
-    labels = example["labels"]
-    return [t for t in range(len(labels) - 1) if labels[t + 1] != -100]
 

@@ -57,7 +57,7 @@ def score_with_logits(teacher, prompts:list,
                       completions:list, # texts or token-id lists, one per prompt
                       k:int=0, system:str|None=None, batch_size:int=8) -> list[Scored]:
     "`Scored` completions from a teacher that gives full logits (`HFTeacher`, `LlamaCppTeacher`)."
-    from distill_nb.core.data import pad_batch
+    from distill_nb.core.examples import pad_batch
     prompts = check_prompts(prompts); completions = check_prompts(completions)
     if len(prompts) != len(completions): raise ValueError(f"{len(prompts)} prompts but {len(completions)} completions")
     tok = teacher.tokenizer
@@ -80,7 +80,7 @@ def score_with_logits(teacher, prompts:list,
 def next_topk_with_logits(teacher, prompts:list, k:int, system:str|None=None,
                           batch_size:int=8) -> TopK:
     "(N, k) `TopK` of the first token of each reply, from a teacher that gives full logits."
-    from distill_nb.core.data import pad_batch
+    from distill_nb.core.examples import pad_batch
     tok = teacher.tokenizer
     _check_k(k, len(tok), least=1)
     ids = [chat_ids(tok, p, system) for p in check_prompts(prompts)]

@@ -214,7 +214,8 @@ def tiny_teacher(answers:list[str]|None=None, # default: a few short sentences
                  steps:int=80, lr:float=3e-3, n_layers:int=2, hidden_size:int=64,
                  seed:int=0) -> HFTeacher:
     "An `HFTeacher` on a tiny model fitted to answer the `basics` seeds with short sentences (for tests)."
-    from distill_nb.core.data import Record, load_seed, tokenize_chat, pad_batch
+    from distill_nb.core.data import Record, load_seed
+    from distill_nb.core.examples import tokenize_chat, pad_batch
     from distill_nb.core.models import tiny_lm, tiny_tokenizer
     answers = answers or ["The answer is four.", "It is a blue planet.",
                           "Plants need light and water.", "Read one book a week."]

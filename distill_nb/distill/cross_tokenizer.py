@@ -7,7 +7,7 @@ from __future__ import annotations
 from itertools import accumulate
 import torch
 import torch.nn.functional as F
-from ..core.data import check_examples, pad_batch, response_start
+from ..core.examples import check_examples, pad_batch, response_start
 from ..core.models import model_device
 from ..core.scoring import Scored, token_bytes
 from ..core.train import train

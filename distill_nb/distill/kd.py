@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Callable
 import torch
 from fastcore.basics import store_attr
-from ..core.data import check_examples, pad_batch, response_start
+from ..core.examples import check_examples, pad_batch, response_start
 from ..core.checks import check_int, check_number
 from ..core.models import model_device, to_device
 from ..core.train import shard, train, unwrap, world

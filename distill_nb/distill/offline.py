@@ -8,8 +8,9 @@ import math
 from pathlib import Path
 import torch
 from ..core.checks import check_int, check_number
-from ..core.data import JsonlStore, check_examples, pad_batch, response_start, tokenize_chat
-from ..core.data import trained_positions
+from ..core.data import JsonlStore
+from ..core.examples import check_examples, pad_batch, response_start, tokenize_chat
+from ..core.examples import trained_positions
 from ..core.teachers import has, require
 from ..core.topk import TopK, example_topk, place, read_shard, shard_path, topk_of, with_topk
 

@@ -6,7 +6,7 @@
 from __future__ import annotations
 import random
 import torch
-from ..core.data import pad_batch
+from ..core.examples import pad_batch
 from ..core.models import model_device
 from ..core.teachers import check_prompts, require
 from ..core.scoring import chat_ids

@@ -7,7 +7,7 @@ from __future__ import annotations
 import copy, math
 import torch
 import torch.nn.functional as F
-from ..core.data import pad_batch
+from ..core.examples import pad_batch
 from .sft import sequence_logprobs
 from ..core.train import train
 
@@ -73,7 +73,8 @@ def pro_loss(logps:torch.Tensor, # (B, n) log π_θ of candidates sorted best fi
 
 # %% ../../nbs/02_distill/05_ranking.ipynb #9433670c
 def _candidates_batch(prompts, candidates, tokenizer, max_len):
-    from distill_nb.core.data import Record, tokenize_chat
+    from distill_nb.core.data import Record
+    from distill_nb.core.examples import tokenize_chat
     k = len(candidates[0])
     if any(len(c) != k for c in candidates): raise ValueError("every prompt needs the same number of candidates")
     if len(prompts) != len(candidates): raise ValueError(f"{len(prompts)} prompts but {len(candidates)} candidate lists")

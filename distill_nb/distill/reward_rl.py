@@ -8,7 +8,8 @@ import copy
 import torch
 import torch.nn.functional as F
 from torch import nn
-from ..core.data import pad_batch, Record, tokenize_chat
+from ..core.examples import pad_batch, tokenize_chat
+from ..core.data import Record
 from .sft import sequence_logprobs
 from ..core.models import model_device, to_device
 from ..core.train import train, unwrap

@@ -7,7 +7,7 @@ from __future__ import annotations
 import math, tempfile
 from typing import NamedTuple
 import torch
-from ..core.data import pad_batch, tokenize_chat
+from ..core.examples import pad_batch, tokenize_chat
 from ..core.models import model_device, to_device
 
 # %% auto #0

@@ -8,7 +8,8 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 from safetensors.torch import save_file
-from ..core.data import JsonlStore, Record, pad_batch, tokenize_chat, trained_positions
+from ..core.data import JsonlStore, Record
+from ..core.examples import pad_batch, tokenize_chat, trained_positions
 from .labeling import elicit
 from ..core.models import model_device, to_device
 from ..core.teachers import require

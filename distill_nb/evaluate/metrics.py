@@ -6,7 +6,7 @@
 from __future__ import annotations
 import time
 import torch
-from ..core.data import check_examples, pad_batch
+from ..core.examples import check_examples, pad_batch
 from ..core.models import model_device, to_device
 from ..core.teachers import require_white_box
 from ..distill.divergences import forward_kl

@@ -7,7 +7,7 @@ from __future__ import annotations
 import statistics, time
 import torch
 import torch.nn.functional as F
-from ..core.data import check_examples, pad_batch
+from ..core.examples import check_examples, pad_batch
 from ..core.models import count_params, model_device, size_on_disk, to_device
 from ..core.teachers import require_white_box
 from .metrics import rouge_l, tokens_per_second

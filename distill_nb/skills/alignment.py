@@ -69,7 +69,7 @@ PREFER_LETTER = "Question: {q}\n\nAnswer A: {a}\n\nAnswer B: {b}\n\nWhich answer
 @torch.no_grad()
 def teacher_scores(teacher, prompts:list[str], answers:list[str], batch_size:int=8) -> torch.Tensor:
     "(N,) mean log p_T(answer | prompt) per token, from a white-box teacher or any with `score` (served log-probs)."
-    from distill_nb.core.data import tokenize_chat, pad_batch, response_start
+    from distill_nb.core.examples import tokenize_chat, pad_batch, response_start
     from distill_nb.distill.sft import sequence_logprobs
     recs = [Record(id=str(i), instruction=q, output=a or " ") for i, (q, a) in enumerate(zip(prompts, answers))]
     ex = tokenize_chat(recs, teacher.tokenizer, max_len=512)

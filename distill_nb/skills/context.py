@@ -5,7 +5,8 @@
 # %% ../../nbs/03_skills/01_context_following.ipynb #1989df12
 from __future__ import annotations
 import re
-from ..core.data import Record, JsonlStore, record_id, template_ids
+from ..core.data import Record, JsonlStore, record_id
+from ..core.examples import template_ids
 from ..elicit.labeling import Elicited, elicit
 
 # %% auto #0

@@ -205,7 +205,7 @@ def align_vision(student:VisionStudent, tokenizer, images:torch.Tensor, # (N, 3,
                  steps:int=100, batch_size:int=32, lr:float=1e-3, seed:int=0,
                  progress:bool=True) -> list[dict]:
     "LLaVA's stage 1: decoder frozen, CNN and projector learn to make each caption likely after its picture."
-    from distill_nb.core.data import pad_batch
+    from distill_nb.core.examples import pad_batch
     from distill_nb.core.models import model_device, to_device
     from distill_nb.core.train import train
     if len(images) != len(captions):
