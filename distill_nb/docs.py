@@ -43,7 +43,7 @@ UNDER_THE_HOOD = ["00_core/00_models", "00_core/01_data", "00_core/04_train", "0
                   "00_core/02_serve", "00_core/05_llamacpp", "00_core/06_ladder",
                   "00_core/07_exercises", "00_core/08_renamed", "00_core/10_checks",
                   "00_core/11_scoring", "00_core/12_api", "00_core/13_tools", "00_core/14_topk",
-                  "00_core/15_examples",
+                  "00_core/15_examples", "00_core/16_boundary",
                   "08_cli/00_demo",
                   "08_cli/01_commands", "08_cli/02_cli", "08_cli/03_docs", "08_cli/04_names"]
 

@@ -127,8 +127,8 @@ def test_plain_data_round_trip_and_refusals():
         with pytest.raises((TypeError, ValueError)): decode(bad)
 
 def test_without_an_os_boundary_it_refuses_unless_asked(monkeypatch):
-    import distill_nb.core.sandbox as sb
-    monkeypatch.setattr(sb, "_bwrap", lambda: None)
+    import distill_nb.core.boundary as boundary, distill_nb.core.sandbox as sb
+    monkeypatch.setattr(boundary, "_bwrap", lambda: None)
     sb._probe.cache_clear()
     monkeypatch.delenv(sb.ALLOW_UNSANDBOXED, raising=False)
     with pytest.raises(SandboxUnavailable, match="unsandboxed=True"): run_tests("x = 1", ["assert x == 1"])

