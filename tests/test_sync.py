@@ -121,3 +121,9 @@ def test_imports_run_down_the_layers():
                if l in LAYERS and LAYERS.index(l) > LAYERS.index(me)]
     assert not up, "imports that run up the layers:\n" + "\n".join(up)
     assert "skills" in _imported_layers(ROOT/"distill_nb/verticals.py")  # the walk sees imports
+
+def test_no_module_is_over_about_300_lines():
+    "A module is one concept: past about 300 lines it is split (the generated _modidx aside)."
+    big = {str(p.relative_to(ROOT)): n for p in (ROOT/"distill_nb").rglob("*.py")
+           if p.name != "_modidx.py" and (n := len(p.read_text().splitlines())) > 310}
+    assert not big, f"modules over 310 lines: {big}"
