@@ -25,7 +25,7 @@ assert len({len(e["input_ids"]) for e in examples}) == 1
 student = shrink(teacher.model, keep=2)
 on_policy_fraction = 0.0 if mode == "off" else 0.5
 hist = distill(student, teacher, examples, steps=8, batch_size=4, lr=3e-3, on_policy_fraction=on_policy_fraction,
-               max_new_tokens=6, progress=False)
+               max_new_tokens=6, on_clipped="off", progress=False)
 rank, n = world()
 save_file({k: v.clone().contiguous() for k, v in student.state_dict().items() if k != "lm_head.weight"}, f"{out}/student-{rank}.safetensors")
 json.dump({"world": n, "history": hist}, open(f"{out}/history-{rank}.json", "w"))

@@ -17,6 +17,7 @@ from ..core.renamed import renamed
 from ..core.teachers import require_white_box, teacher_name
 from ..core.topk import TopK, batch_topk
 from .divergences import as_divergence, check_temperature
+from .guards import ClipGuard, sample_stats
 
 # %% auto #0
 __all__ = ['vocab_size', 'check_pair', 'kd_loss', 'sample_continuations', 'student_samples', 'ReplayBuffer', 'distill']
@@ -241,6 +242,8 @@ def distill(student, # a trainable causal LM
             val_examples:list[dict]|None=None, eval_every:int=10, # held-out KD, for `adaptive`
             checkpoint_dir:str|Path|None=None, save_every:int=50,
             save_optimizer:bool=True, # False: checkpoints 3× smaller, a resume not bit-exact
+            max_clipped:float=0.5, # on-policy batches: `ClipGuard`'s share of samples cut short
+            on_clipped:str="stop", # past it: "stop", "warn" or "off"
             callback:Callable|None=None, progress:bool=True, **params) -> list[dict]:
     "Token-level KD of `student` from `teacher` for `steps` steps; returns the history of loss terms."
     offline, divergence = teacher is None, as_divergence(divergence)
@@ -252,6 +255,10 @@ def distill(student, # a trainable causal LM
     state = {"order": [], "on_policy_fraction": on_policy_fraction, "best_val": None,
              "rng": random.Random(seed).getstate()}
     batches = _Batches(examples, batch_size, state, pad_id, eos_id, max_new_tokens, replay)
+    if on_clipped not in ("stop", "warn", "off"):
+        raise ValueError(f"on_clipped must be 'stop', 'warn' or 'off', got {on_clipped!r}")
+    if on_policy_fraction > 0 and on_clipped != "off":  # the student's samples: stop if cut short
+        callback = ClipGuard(max_clipped, action=on_clipped, callback=callback)
 
     def loss_fn(model, step, micro):
         "The next batch (examples or the student's samples) and the KD loss on it."
@@ -264,8 +271,10 @@ def distill(student, # a trainable causal LM
         terms = kd_loss(s_logits, t_logits.to(s_logits.device), batch["labels"], alpha_ce,
                         temperature, divergence, **params)
         tokens = (batch["labels"][:, 1:] != -100).sum()  # the positions kd_loss averages over
+        samples = (sample_stats([e["input_ids"][response_start(e):] for e in chunk], eos_id)
+                   if on_policy else {})  # clipped share and length of the student's samples
         return {"on_policy": on_policy, "on_policy_fraction": state["on_policy_fraction"], **terms,
-                "tokens": tokens}
+                **samples, "tokens": tokens}
 
     val = pad_batch(val_examples, pad_id) if val_examples else None
     adapt = (_adaptive_lambda(state, student, teacher, val, temperature, divergence, eval_every)

@@ -13,6 +13,7 @@ from ..core.scoring import chat_ids
 from ..core.train import train
 from .kd import sample_continuations
 from .divergences import check_temperature
+from .guards import ClipGuard, check_turns, sample_stats
 
 # %% auto #0
 __all__ = ['sample_completions', 'token_logprobs', 'on_policy_distill']
@@ -47,13 +48,21 @@ def on_policy_distill(student,
                       prompts:list, steps:int=50, batch_size:int=4, lr:float=1e-4,
                       max_new_tokens:int=32,
                       temperature:float=1.0, seed:int=0, callback=None,
-                      progress:bool=True) -> list[dict]:
+                      progress:bool=True,
+                      check:bool=True, # `check_turns` first: the same prompts and end of a turn
+                      max_clipped:float=0.5, # `ClipGuard`: the share of samples cut short allowed
+                      on_clipped:str="stop") -> list[dict]: # past it: "stop", "warn" or "off"
     "The student samples, the teacher scores the sampled tokens, and log p − log q is each token's reward."
     require(teacher, "score", "on-policy distillation (log-probs of the student's tokens)")
     prompts = check_prompts(prompts)
     if not prompts: raise ValueError("no prompts to sample from")
     check_temperature(temperature)  # the student must sample: greedy decoding gives no gradient estimate
     if not isinstance(batch_size, int) or batch_size < 1: raise ValueError(f"batch_size must be an integer >= 1, got {batch_size!r}")
+    if on_clipped not in ("stop", "warn", "off"):
+        raise ValueError(f"on_clipped must be 'stop', 'warn' or 'off', got {on_clipped!r}")
+    guard = callback if on_clipped == "off" else ClipGuard(max_clipped, action=on_clipped,
+                                                           callback=callback)
+    if check: check_turns(tokenizer, teacher, prompts)
     rng = random.Random(seed)
     def loss_fn(model, step, micro):
         "One batch of the student's own samples, each token pushed up or down by how much more the teacher likes it."
@@ -70,7 +79,9 @@ def on_policy_distill(student,
         loss = -(reward * log_q)[mask].sum() / mask.sum().clamp(min=1)  # REINFORCE: E_q[(log q − log p) ∇ log q]
         return {"loss": loss,
                 "reverse_kl": -reward[mask].mean() if mask.any() else torch.tensor(0.0),
-                "scored": mask.sum() / real.sum(), "length": real.sum(1).float().mean()}
+                "teacher_logprob": log_p[mask].mean() if mask.any() else torch.tensor(0.0),
+                "scored": mask.sum() / real.sum(), "length": real.sum(1).float().mean(),
+                "clipped": sample_stats(cids, tokenizer.eos_token_id)["clipped"]}
     torch.manual_seed(seed)
-    return train(student, loss_fn, steps, lr=lr, desc="on-policy distillation", callback=callback,
+    return train(student, loss_fn, steps, lr=lr, desc="on-policy distillation", callback=guard,
                  progress=progress)

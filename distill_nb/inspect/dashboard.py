@@ -11,31 +11,56 @@ __all__ = ['TrainingDashboard']
 
 # %% ../../nbs/06_inspect/01_training_dashboard.ipynb #87ab6715
 class TrainingDashboard:
-    "Loss terms (total, CE, KD), held-out KD and learning rate of a KD run; live as a `distill` callback, or static."
+    "Loss terms, held-out KD, learning rate and on-policy samples of a run; a live callback, or static."
     def __init__(self, every:int=1):
         import ipywidgets as W
-        self.history, self.every = [], every
-        self.fig, (self.ax_loss, self.ax_lr) = plt.subplots(1, 2, figsize=(9, 3), gridspec_kw={"width_ratios": [3, 1]})
-        plt.close(self.fig)
+        self.history, self.every, self.ax_samples = [], every, None
+        self._figure(samples=False)
         self.out = W.Output()
         self.widget = W.VBox([self.out])
 
+    def _figure(self, samples:bool):
+        "Loss and learning-rate panels, and one for the student's samples when a run makes some."
+        widths = [3, 2, 1] if samples else [3, 1]
+        self.fig, axes = plt.subplots(1, len(widths), figsize=(3 * len(widths) + 3, 3),
+                                      gridspec_kw={"width_ratios": widths})
+        plt.close(self.fig)
+        self.ax_loss, self.ax_lr = axes[0], axes[-1]
+        self.ax_samples = axes[1] if samples else None
+
     def __call__(self, record:dict):
-        "The `distill` callback: store the step's record and redraw every `every` steps."
+        "The training callback: store the step's record and redraw every `every` steps."
         self.history.append(record)
         if len(self.history) % self.every == 0: self.draw()
 
     def draw(self):
         h = self.history
+        samples = [r for r in h if "clipped" in r]  # on-policy steps: the guards' diagnostics
+        if samples and self.ax_samples is None: self._figure(samples=True)
         steps = [r["step"] for r in h]
         ax = self.ax_loss; ax.clear()
         for key, label in (("loss", "total"), ("ce", "CE (hard targets)"),
-                           ("kd", "KD term (T² · D)")):
+                           ("kd", "KD term (T² · D)"), ("reverse_kl", "reverse KL (samples)")):
             if h and key in h[0]: ax.plot(steps, [r[key] for r in h], label=label)
+        if h and "teacher_logprob" in h[0]:
+            ax.plot(steps, [-r["teacher_logprob"] for r in h], label="teacher's −log p (samples)")
         val = [(r["step"], r["val_kd"]) for r in h if "val_kd" in r]
         if val: ax.plot(*zip(*val), "o--", label="held-out KD")
         ax.set_xlabel("step"); ax.set_ylabel("nats / token"); ax.legend(fontsize=8)
-        self.ax_lr.clear(); self.ax_lr.plot(steps, [r.get("lr", 0) for r in h]); self.ax_lr.set_title("learning rate", fontsize=9)
+        if samples:
+            ax = self.ax_samples; ax.clear()
+            ax.plot([r["step"] for r in samples], [r["clipped"] for r in samples], "o-", color="C3",
+                    label="cut by the length limit")
+            ax.set(ylim=(-0.05, 1.05), xlabel="step", ylabel="share of samples")
+            ax.set_title("the student's samples", fontsize=9)
+            if "length" in samples[0]:
+                twin = ax.twinx()
+                twin.plot([r["step"] for r in samples], [r["length"] for r in samples], color="C7",
+                          label="mean length (tokens)")
+                twin.tick_params(labelsize=7); twin.legend(fontsize=7, loc="lower right")
+            ax.legend(fontsize=7, loc="upper right")
+        self.ax_lr.clear(); self.ax_lr.plot(steps, [r.get("lr", 0) for r in h])
+        self.ax_lr.set_title("learning rate", fontsize=9)
         self.fig.tight_layout()
         self.out.clear_output(wait=True)
         with self.out:
