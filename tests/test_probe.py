@@ -17,7 +17,8 @@ from distill_nb.distill.cross_tokenizer import align_tokens, uld_distance
 from distill_nb.distill.divergences import (attention_loss, feature_loss, forward_kl, js_divergence, reverse_kl,
                                             skew_kl, tvd)
 from distill_nb.distill.draft import expected_speedup
-from distill_nb.distill.kd import ReplayBuffer, distill, kd_loss
+from distill_nb.distill.kd import distill, kd_loss
+from distill_nb.distill.on_policy import ReplayBuffer
 from distill_nb.distill.offline import cache_topk, merge_topk, read_features
 from distill_nb.distill.on_policy import on_policy_distill
 from distill_nb.distill.ranking import dpo_loss, pro_loss, rank_train, rrhf_loss

@@ -13,7 +13,7 @@ from .renamed import renamed
 
 # %% auto #0
 __all__ = ['FLOAT32', 'DEFAULT_TEACHER_GGUF', 'CHAT_TEMPLATE', 'cache_dir', 'prepare_tokenizer', 'gguf_cache_path', 'pick_device',
-           'cpu_bf16', 'pick_dtype', 'model_device', 'to_device', 'check_chat_template', 'load_causal_lm',
+           'cpu_bf16', 'say', 'pick_dtype', 'model_device', 'to_device', 'check_chat_template', 'load_causal_lm',
            'default_teacher_path', 'tiny_tokenizer', 'tiny_lm', 'count_params', 'size_on_disk', 'end_layers', 'shrink',
            'lora']
 
@@ -101,6 +101,10 @@ def cpu_bf16() -> tuple[bool, str]:
 # %% ../../nbs/00_core/00_models.ipynb #b5ebdb63
 _said = set()
 
+def say(what:str):
+    "Tell the user `what` once per process (on stderr): a choice made for them, and why."
+    if what not in _said: _said.add(what); print(f"distill_nb: {what}", file=sys.stderr)
+
 def pick_dtype(device:torch.device, dtype:str|torch.dtype="auto") -> torch.dtype:
     "`'auto'`: bfloat16 on a GPU or CPU that computes in it (`cpu_bf16`), else float32; or `dtype`."
     if dtype != "auto":
@@ -112,8 +116,7 @@ def pick_dtype(device:torch.device, dtype:str|torch.dtype="auto") -> torch.dtype
         return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float32
     if device.type != "cpu": return torch.float32
     use, why = cpu_bf16()
-    if why not in _said:  # the choice is said once
-        _said.add(why); print(f"distill_nb: {why}", file=sys.stderr)
+    say(why)  # the choice is said once
     return torch.bfloat16 if use else torch.float32
 
 # %% ../../nbs/00_core/00_models.ipynb #2ab1b612

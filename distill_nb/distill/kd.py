@@ -10,17 +10,18 @@ from typing import Callable
 import torch
 from fastcore.basics import store_attr
 from ..core.examples import check_examples, pad_batch, response_start
-from ..core.checks import check_int, check_number
-from ..core.models import model_device, to_device
+from ..core.checks import check_number
+from ..core.models import model_device, say, to_device
 from ..core.train import shard, train, unwrap, world
 from ..core.renamed import renamed
 from ..core.teachers import require_white_box, teacher_name
 from ..core.topk import TopK, batch_topk
 from .divergences import as_divergence, check_temperature
 from .guards import ClipGuard, sample_stats
+from .on_policy import ReplayBuffer, student_samples
 
 # %% auto #0
-__all__ = ['vocab_size', 'check_pair', 'kd_loss', 'sample_continuations', 'student_samples', 'ReplayBuffer', 'distill']
+__all__ = ['vocab_size', 'shared_rows', 'check_pair', 'kd_loss', 'distill']
 
 # %% ../../nbs/02_distill/03_kd.ipynb #c80b5ca5
 def vocab_size(model) -> int:
@@ -28,11 +29,30 @@ def vocab_size(model) -> int:
     return model.get_output_embeddings().weight.shape[0]
 
 # %% ../../nbs/02_distill/03_kd.ipynb #399ce538
-def check_pair(student, teacher):
-    "A student and a white-box teacher must predict over the same vocabulary for token-level KD."
+def shared_rows(vs:int, vt:int, # the student's and the teacher's output rows
+                teacher_tokenizer, student_tokenizer=None) -> int:
+    "The rows both models predict when their vocabularies differ only by padding rows, or an error."
+    differ = (f"the student predicts over {vs} tokens, the teacher over {vt}: token-level KD "
+              "compares distributions over the same tokens")
+    if student_tokenizer is None:
+        raise ValueError(f"{differ}. If both use one tokenizer and the extra rows are padding, "
+                         "pass student_tokenizer= so that can be checked")
+    if student_tokenizer.get_vocab() != teacher_tokenizer.get_vocab():
+        raise ValueError(f"{differ}, and their tokenizers differ too: distil across tokenizers "
+                         "with cross-tokenizer KD (distill_nb.distill.cross_tokenizer)")
+    if (n := len(teacher_tokenizer)) > (rows := min(vs, vt)):
+        raise ValueError(f"{differ}, and their tokenizer has {n} tokens: more than {rows} rows")
+    say(f"the teacher has {vt} output rows and the student {vs}; their one tokenizer has {n} "
+        f"tokens, so the rows past {n} are padding: KD compares the first {rows} (what a model "
+        "puts on the rows the other lacks is dropped and the rest renormalised)")
+    return rows
+
+# %% ../../nbs/02_distill/03_kd.ipynb #0e7dcd5d
+def check_pair(student, teacher, student_tokenizer=None) -> int:
+    "How many rows a student and a white-box teacher share for token-level KD (padding aside)."
     require_white_box(teacher, "token-level KD")
     vs, vt = vocab_size(student), getattr(teacher, "vocab_size", None) or vocab_size(teacher.model)
-    if vs != vt: raise ValueError(f"student vocabulary ({vs}) differs from the teacher's ({vt}): token-level KD compares distributions over the same tokens")
+    return vs if vs == vt else shared_rows(vs, vt, teacher.tokenizer, student_tokenizer)
 
 # %% ../../nbs/02_distill/03_kd.ipynb #37376145
 def kd_loss(student_logits, teacher_logits, labels, alpha_ce:float=0.5, temperature:float=1.0,
@@ -58,49 +78,6 @@ def kd_loss(student_logits, teacher_logits, labels, alpha_ce:float=0.5, temperat
     kd = divergence(s, t, mask, temperature=temperature, **params) * temperature**2
     return {"loss": alpha_ce*ce + (1 - alpha_ce)*kd, "ce": ce, "kd": kd}
 
-# %% ../../nbs/02_distill/03_kd.ipynb #4587c989
-@torch.no_grad()
-def sample_continuations(student, prompts:list[list[int]], # token ids
-                         pad_id:int, eos_id:int, max_new_tokens:int=64, temperature:float=1.0,
-                         **gen) -> list[list[int]]: # more `generate` settings (e.g. top_k=0)
-    "One sampled continuation (token ids) of each prompt, ending at EOS (kept); the student's train mode is restored."
-    n, d = max(map(len, prompts)), model_device(student)
-    ids = torch.tensor([[pad_id]*(n - len(p)) + p for p in prompts], device=d)  # left padding for generation
-    attn = torch.tensor([[0]*(n - len(p)) + [1]*len(p) for p in prompts], device=d)
-    was = student.training; student.eval()
-    out = unwrap(student).generate(input_ids=ids, attention_mask=attn, do_sample=True,
-                                   temperature=temperature, top_p=1.0,
-                                   max_new_tokens=max_new_tokens, pad_token_id=pad_id,
-                                   eos_token_id=eos_id, **gen)
-    student.train(was)
-    return [(g[:g.index(eos_id) + 1] if eos_id in g else g) or [eos_id] for g in out[:, n:].tolist()]
-
-# %% ../../nbs/02_distill/03_kd.ipynb #eb8274fe
-def student_samples(student, examples:list[dict], pad_id:int, eos_id:int, max_new_tokens:int=64,
-                    temperature:float=1.0) -> list[dict]:
-    "New examples: each prompt of `examples` continued by the student's own sample, labels on the sample."
-    prompts = [e["input_ids"][:response_start(e)] for e in examples]
-    samples = sample_continuations(student, prompts, pad_id, eos_id, max_new_tokens, temperature)
-    return [{"input_ids": p + g, "labels": [-100]*len(p) + g} for p, g in zip(prompts, samples)]
-
-# %% ../../nbs/02_distill/03_kd.ipynb #ebfa6d02
-class ReplayBuffer:
-    "DistiLLM's off-policy replay: keep student samples and reuse each up to `reuse` times before generating anew."
-    def __init__(self, capacity:int=256, reuse:int=4, seed:int=0):
-        check_int("capacity", capacity); check_int("reuse", reuse)
-        self.capacity, self.reuse, self.items, self.rng = capacity, reuse, [], random.Random(seed)
-    def __len__(self): return len(self.items)
-    def add(self, examples:list[dict]):
-        self.items += [[e, 0] for e in examples]
-        del self.items[:max(0, len(self.items) - self.capacity)]
-    def sample(self, n:int) -> list[dict]|None:
-        "n stored samples (each use counted), or None when fewer than n can still be reused."
-        fresh = [it for it in self.items if it[1] < self.reuse]
-        if len(fresh) < n: return None
-        picked = self.rng.sample(fresh, n)
-        for it in picked: it[1] += 1
-        return [it[0] for it in picked]
-
 # %% ../../nbs/02_distill/03_kd.ipynb #b0888699
 def _fingerprint(examples:list[dict]) -> str:
     "A short hash of the training examples (tokens, labels, caches): a resume must see the same data."
@@ -114,7 +91,7 @@ def _tuples(x):
     return tuple(_tuples(v) for v in x) if isinstance(x, (list, tuple)) else x
 
 def _check_args(student, teacher, examples, val_examples, steps, batch_size, temperature,
-                on_policy_fraction, adaptive):
+                on_policy_fraction, adaptive, student_tokenizer=None):
     "`distill`'s inputs, checked before anything runs: the examples (as lists) or a clear error."
     offline, frac, n_proc = teacher is None, on_policy_fraction, world()[1]
     examples = check_examples(examples)
@@ -130,7 +107,7 @@ def _check_args(student, teacher, examples, val_examples, steps, batch_size, tem
         raise ValueError(f"the examples hold token {top}, outside the student's vocabulary of "
                          f"{vs}: "
                          "tokenized with another tokenizer?")
-    if not offline: check_pair(student, teacher)
+    rows = vs if offline else check_pair(student, teacher, student_tokenizer)
     if offline and frac > 0:
         raise ValueError("on-policy batches need an online teacher to score the student's samples")
     check_temperature(temperature)
@@ -142,7 +119,7 @@ def _check_args(student, teacher, examples, val_examples, steps, batch_size, tem
         raise ValueError(f"batch_size {batch_size} cannot be split evenly over {n_proc} processes")
     if adaptive and not (val_examples and frac > 0):
         raise ValueError("adaptive λ needs val_examples and a starting on_policy_fraction > 0")
-    return examples, val_examples
+    return examples, val_examples, rows
 
 def _weights_id(model) -> str|None:
     "A short hash of a model's parameter names, shapes and first values: which model, not its address."
@@ -166,7 +143,8 @@ class _Batches:
     """`distill`'s batches: the examples in shuffled order or, with probability λ, the student's own
     samples (GKD), reused from a replay buffer (DistiLLM). The randomness lives in `state`, which a
     checkpoint keeps, so a resumed run draws what the uninterrupted one would have."""
-    def __init__(self, examples, batch_size, state, pad_id, eos_id, max_new_tokens, replay):
+    def __init__(self, examples, batch_size, state, pad_id, eos_id, max_new_tokens, replay,
+                 suppress=None):
         store_attr(); self.rng = None
 
     def restore(self):
@@ -180,7 +158,7 @@ class _Batches:
         "The student's continuations of `chunk`'s prompts, from the replay buffer when it has some."
         reused = self.replay.sample(len(chunk)) if self.replay else None
         new = reused or student_samples(unwrap(model), chunk, self.pad_id, self.eos_id,
-                                        self.max_new_tokens)
+                                        self.max_new_tokens, suppress=self.suppress)
         if self.replay is not None and not reused: self.replay.add(new)  # only fresh ones enter
         model.train()
         return new
@@ -203,21 +181,23 @@ class _Batches:
 
 # %% ../../nbs/02_distill/03_kd.ipynb #b0888701
 @torch.no_grad()
-def _held_out_kd(student, teacher, batch, temperature, divergence) -> float:
-    "The KD term of `student` on a held-out `batch` (teacher-forced, CE weight 0)."
+def _held_out_kd(student, teacher, batch, temperature, divergence, rows=None) -> float:
+    "The KD term of `student` on a held-out `batch` (teacher-forced, CE weight 0), over `rows`."
     student.eval()
     batch = to_device(batch, model_device(student))
-    s_logits = student(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits
-    t_logits = teacher.logits(batch).to(batch["labels"].device)
+    s_logits = student(input_ids=batch["input_ids"],
+                       attention_mask=batch["attention_mask"]).logits[..., :rows]
+    t_logits = teacher.logits(batch)[..., :rows].to(batch["labels"].device)
     v = kd_loss(s_logits, t_logits, batch["labels"], 0.0, temperature, divergence)["kd"].item()
     student.train()
     return v
 
-def _adaptive_lambda(state, student, teacher, val, temperature, divergence, every:int) -> Callable:
+def _adaptive_lambda(state, student, teacher, val, temperature, divergence, every:int,
+                     rows=None) -> Callable:
     "Adaptive λ (DistiLLM): an `on_step` hook that doubles λ whenever held-out KD gets worse."
     def on_step(rec):
         if rec["step"] % every: return
-        rec["val_kd"] = v = _held_out_kd(student, teacher, val, temperature, divergence)
+        rec["val_kd"] = v = _held_out_kd(student, teacher, val, temperature, divergence, rows)
         if state["best_val"] is not None and v > state["best_val"]:
             state["on_policy_fraction"] = min(1.0, state["on_policy_fraction"] * 2)
         state["best_val"] = v if state["best_val"] is None else min(v, state["best_val"])
@@ -242,19 +222,22 @@ def distill(student, # a trainable causal LM
             val_examples:list[dict]|None=None, eval_every:int=10, # held-out KD, for `adaptive`
             checkpoint_dir:str|Path|None=None, save_every:int=50,
             save_optimizer:bool=True, # False: checkpoints 3× smaller, a resume not bit-exact
+            student_tokenizer=None, # lets vocabularies that differ only by padding rows distil
             max_clipped:float=0.5, # on-policy batches: `ClipGuard`'s share of samples cut short
             on_clipped:str="stop", # past it: "stop", "warn" or "off"
             callback:Callable|None=None, progress:bool=True, **params) -> list[dict]:
     "Token-level KD of `student` from `teacher` for `steps` steps; returns the history of loss terms."
     offline, divergence = teacher is None, as_divergence(divergence)
-    examples, val_examples = _check_args(student, teacher, examples, val_examples, steps,
-                                         batch_size, temperature, on_policy_fraction, adaptive)
+    examples, val_examples, rows = _check_args(student, teacher, examples, val_examples, steps,
+                                               batch_size, temperature, on_policy_fraction,
+                                               adaptive, student_tokenizer)
     # offline, padding is masked out by attention mask and labels, so any valid id pads
     pad_id = teacher.tokenizer.pad_token_id if teacher else (student.config.pad_token_id or 0)
     eos_id = teacher.tokenizer.eos_token_id if teacher else None
     state = {"order": [], "on_policy_fraction": on_policy_fraction, "best_val": None,
              "rng": random.Random(seed).getstate()}
-    batches = _Batches(examples, batch_size, state, pad_id, eos_id, max_new_tokens, replay)
+    padding = list(range(rows, vocab_size(student)))  # rows the teacher lacks: never sampled
+    batches = _Batches(examples, batch_size, state, pad_id, eos_id, max_new_tokens, replay, padding)
     if on_clipped not in ("stop", "warn", "off"):
         raise ValueError(f"on_clipped must be 'stop', 'warn' or 'off', got {on_clipped!r}")
     if on_policy_fraction > 0 and on_clipped != "off":  # the student's samples: stop if cut short
@@ -265,9 +248,9 @@ def distill(student, # a trainable causal LM
         chunk, on_policy = batches(model)
         batch = to_device(pad_batch(chunk, pad_id), model_device(model))
         t_logits = (batch_topk(chunk, batch["input_ids"].shape[1]) if offline
-                    else teacher.logits(batch))
+                    else teacher.logits(batch)[..., :rows])
         s_logits = model(input_ids=batch["input_ids"],
-                         attention_mask=batch["attention_mask"]).logits
+                         attention_mask=batch["attention_mask"]).logits[..., :rows]
         terms = kd_loss(s_logits, t_logits.to(s_logits.device), batch["labels"], alpha_ce,
                         temperature, divergence, **params)
         tokens = (batch["labels"][:, 1:] != -100).sum()  # the positions kd_loss averages over
@@ -277,8 +260,8 @@ def distill(student, # a trainable causal LM
                 **samples, "tokens": tokens}
 
     val = pad_batch(val_examples, pad_id) if val_examples else None
-    adapt = (_adaptive_lambda(state, student, teacher, val, temperature, divergence, eval_every)
-             if adaptive else None)
+    adapt = (_adaptive_lambda(state, student, teacher, val, temperature, divergence, eval_every,
+                              rows) if adaptive else None)
     config = _run_config(examples, divergence, params, offline, replay,  # more steps: continues
                          student=_weights_id(student), teacher=teacher and teacher_name(teacher),
                          batch_size=batch_size, lr=lr, alpha_ce=alpha_ce, temperature=temperature,

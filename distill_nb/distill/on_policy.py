@@ -6,17 +6,62 @@
 from __future__ import annotations
 import random
 import torch
-from ..core.examples import pad_batch
+from ..core.checks import check_int
+from ..core.examples import pad_batch, response_start
 from ..core.models import model_device
 from ..core.teachers import check_prompts, require
 from ..core.scoring import chat_ids
-from ..core.train import train
-from .kd import sample_continuations
+from ..core.train import train, unwrap
 from .divergences import check_temperature
 from .guards import ClipGuard, check_turns, sample_stats
 
 # %% auto #0
-__all__ = ['sample_completions', 'token_logprobs', 'on_policy_distill']
+__all__ = ['sample_continuations', 'student_samples', 'ReplayBuffer', 'sample_completions', 'token_logprobs', 'on_policy_distill']
+
+# %% ../../nbs/02_distill/06_on_policy.ipynb #4587c989
+@torch.no_grad()
+def sample_continuations(student, prompts:list[list[int]], # token ids
+                         pad_id:int, eos_id:int, max_new_tokens:int=64, temperature:float=1.0,
+                         **gen) -> list[list[int]]: # more `generate` settings (e.g. top_k=0)
+    "One sampled continuation (token ids) of each prompt, ending at EOS (kept); the student's train mode is restored."
+    n, d = max(map(len, prompts)), model_device(student)
+    ids = torch.tensor([[pad_id]*(n - len(p)) + p for p in prompts], device=d)  # left padding for generation
+    attn = torch.tensor([[0]*(n - len(p)) + [1]*len(p) for p in prompts], device=d)
+    was = student.training; student.eval()
+    out = unwrap(student).generate(input_ids=ids, attention_mask=attn, do_sample=True,
+                                   temperature=temperature, top_p=1.0,
+                                   max_new_tokens=max_new_tokens, pad_token_id=pad_id,
+                                   eos_token_id=eos_id, **gen)
+    student.train(was)
+    return [(g[:g.index(eos_id) + 1] if eos_id in g else g) or [eos_id] for g in out[:, n:].tolist()]
+
+# %% ../../nbs/02_distill/06_on_policy.ipynb #eb8274fe
+def student_samples(student, examples:list[dict], pad_id:int, eos_id:int, max_new_tokens:int=64,
+                    temperature:float=1.0,
+                    suppress:list[int]|None=None) -> list[dict]: # ids never sampled (padding rows)
+    "New examples: each prompt of `examples` continued by the student's own sample, labels on the sample."
+    prompts = [e["input_ids"][:response_start(e)] for e in examples]
+    samples = sample_continuations(student, prompts, pad_id, eos_id, max_new_tokens, temperature,
+                                   **({"suppress_tokens": suppress} if suppress else {}))
+    return [{"input_ids": p + g, "labels": [-100]*len(p) + g} for p, g in zip(prompts, samples)]
+
+# %% ../../nbs/02_distill/06_on_policy.ipynb #ebfa6d02
+class ReplayBuffer:
+    "DistiLLM's off-policy replay: keep student samples and reuse each up to `reuse` times before generating anew."
+    def __init__(self, capacity:int=256, reuse:int=4, seed:int=0):
+        check_int("capacity", capacity); check_int("reuse", reuse)
+        self.capacity, self.reuse, self.items, self.rng = capacity, reuse, [], random.Random(seed)
+    def __len__(self): return len(self.items)
+    def add(self, examples:list[dict]):
+        self.items += [[e, 0] for e in examples]
+        del self.items[:max(0, len(self.items) - self.capacity)]
+    def sample(self, n:int) -> list[dict]|None:
+        "n stored samples (each use counted), or None when fewer than n can still be reused."
+        fresh = [it for it in self.items if it[1] < self.reuse]
+        if len(fresh) < n: return None
+        picked = self.rng.sample(fresh, n)
+        for it in picked: it[1] += 1
+        return [it[0] for it in picked]
 
 # %% ../../nbs/02_distill/06_on_policy.ipynb #f8d155a0
 def sample_completions(student, tokenizer, prompts:list, max_new_tokens:int=32,
