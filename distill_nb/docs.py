@@ -18,6 +18,7 @@ COURSE = [
     ("Foundations", ["05_classic/00_soft_targets", "02_distill/00_divergences",
                      "02_distill/02_sft", "02_distill/03_kd", "02_distill/09_offline",
                      "02_distill/06_on_policy", "02_distill/10_guards",
+                     "02_distill/11_student_topk",
                      "02_distill/07_cross_tokenizer"]),
     ("Eliciting knowledge", ["00_core/03_teachers", "01_elicit/00_labeling",
                              "01_elicit/01_expansion", "01_elicit/02_curation",
@@ -44,6 +45,7 @@ UNDER_THE_HOOD = ["00_core/00_models", "00_core/01_data", "00_core/04_train", "0
                   "00_core/07_exercises", "00_core/08_renamed", "00_core/10_checks",
                   "00_core/11_scoring", "00_core/12_api", "00_core/13_tools", "00_core/14_topk",
                   "00_core/15_examples", "00_core/16_boundary",
+                  "00_core/17_http",
                   "08_cli/00_demo",
                   "08_cli/01_commands", "08_cli/02_cli", "08_cli/03_docs", "08_cli/04_names"]
 

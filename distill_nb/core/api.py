@@ -4,87 +4,25 @@
 
 # %% ../../nbs/00_core/12_api.ipynb #4700f2b8
 from __future__ import annotations
-import json, math, re, threading, time
+import json, math, re, time
 from concurrent.futures import CancelledError, ThreadPoolExecutor
+import torch
+from fastcore.basics import patch
 from .topk import TopK
 from .teachers import (TeacherError, WhiteBoxError, as_messages, check_prompts,
-                                      check_generation)
+                                      check_generation, require)
 from .scoring import (Scored, _TokenMap, _Unspelled, _check_k, _is_ids, _topk_of,
                                      _topk_row, chat_ids, completion_ids)
+from .http import _SECRET_IN_URL, _Deadline, _Refused, _redact_url
 
 # %% auto #0
 __all__ = ['APITeacher']
 
 # %% ../../nbs/00_core/12_api.ipynb #62def50b
-_SECRET_IN_URL = re.compile(r"(?i)(://[^/@\s:]*:)[^@/\s]+@|([?&](?:api[_-]?key|key|token|access_token)=)[^&\s]+")
-
-def _redact_url(url:str) -> str: return _SECRET_IN_URL.sub(lambda m: (m.group(1) or m.group(2)) + "***" + ("@" if m.group(1) else ""), url)
-
-class _Refused(Exception): "An answer the client will not read: too large, or compressed unasked."
-
-class _DeadlineBackend:
-    "httpcore's network backend with every socket call bounded by the calling thread's deadline."
-    def __init__(self, inner, local): self.inner, self.local = inner, local
-    def left(self, timeout):
-        import httpcore
-        deadline = getattr(self.local, "deadline", None)
-        if deadline is None: return timeout
-        if (left := deadline - time.monotonic()) <= 0:
-            raise httpcore.ReadTimeout("total deadline passed")
-        return left if timeout is None else min(timeout, left)
-    def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
-        stream = self.inner.connect_tcp(host, port, self.left(timeout), local_address,
-                                        socket_options)
-        return _DeadlineStream(stream, self)
-    def connect_unix_socket(self, path, timeout=None, socket_options=None):
-        stream = self.inner.connect_unix_socket(path, self.left(timeout), socket_options)
-        return _DeadlineStream(stream, self)
-    def sleep(self, seconds): self.inner.sleep(seconds)
-
-class _DeadlineStream:
-    "A socket whose reads and writes wait at most until the deadline: a byte a second cannot outlast it."
-    def __init__(self, inner, backend): self.inner, self.backend = inner, backend
-    def read(self, max_bytes, timeout=None):
-        return self.inner.read(max_bytes, self.backend.left(timeout))
-    def write(self, buffer, timeout=None): self.inner.write(buffer, self.backend.left(timeout))
-    def close(self): self.inner.close()
-    def get_extra_info(self, info): return self.inner.get_extra_info(info)
-    def start_tls(self, ssl_context, server_hostname=None, timeout=None):
-        tls = self.inner.start_tls(ssl_context, server_hostname, self.backend.left(timeout))
-        return _DeadlineStream(tls, self.backend)
-
-class _Deadline:
-    "An httpx transport bounded by the thread's deadline from connect to last byte, and by a size."
-    def __init__(self, max_bytes:int):
-        import httpx
-        self.inner, self.local, self.max_bytes = httpx.HTTPTransport(), threading.local(), max_bytes
-        pool = self.inner._pool  # httpx's pool: its network backend reads and writes the sockets
-        pool._network_backend = _DeadlineBackend(pool._network_backend, self.local)
-    def handle_request(self, request):
-        import httpx
-        response, limit = self.inner.handle_request(request), self.max_bytes
-        if response.headers.get("content-encoding", "identity").lower() not in ("identity", ""):
-            response.close()  # a few compressed kilobytes can expand to gigabytes
-            encoding = response.headers["content-encoding"]
-            raise _Refused(f"sent a compressed answer (Content-Encoding: {encoding}) though asked for none")
-        if int(response.headers.get("content-length") or 0) > limit:
-            response.close(); raise _Refused(f"sent an answer over {limit >> 20} MB")
-        stream = response.stream
-        class Bounded(httpx.SyncByteStream):
-            def __iter__(self):
-                got = 0
-                for chunk in stream:
-                    if (got := got + len(chunk)) > limit:
-                        raise _Refused(f"sent an answer over {limit >> 20} MB")
-                    yield chunk
-            def close(self): stream.close()
-        return httpx.Response(response.status_code, headers=response.headers, stream=Bounded(),
-                              extensions=response.extensions, request=request)
-    def close(self): self.inner.close()
-
 class APITeacher:
     "A black-box teacher behind an OpenAI-compatible chat completions API (vLLM, llama.cpp, transformers serve, hosted)."
-    capabilities = frozenset({"generate", "score", "next_topk"})  # log-probs: with tokenizer=
+    capabilities = frozenset({"generate", "score", "next_topk",  # log-probs: with tokenizer=
+                              "score_candidates"})  # with tokenizer= and prompt_ids=True
     def __init__(self, base_url:str, # e.g. "http://127.0.0.1:8000/v1"
                  model:str,
                  api_key:str|None=None, # default: $OPENAI_API_KEY, else a placeholder for local servers
@@ -96,7 +34,8 @@ class APITeacher:
         import os, httpx, openai
         if not isinstance(base_url, str) or not re.match(r"https?://", base_url):
             raise ValueError(f"base_url must start with http:// or https://, got {_redact_url(str(base_url))!r}")
-        if not isinstance(model, str) or not model: raise ValueError(f"model must be a non-empty string, got {model!r}")
+        if not isinstance(model, str) or not model:
+            raise ValueError(f"model must be a non-empty string, got {model!r}")
         if not isinstance(max_concurrency, int) or max_concurrency < 1: raise ValueError(f"max_concurrency must be >= 1, got {max_concurrency}")
         if not isinstance(max_retries, int) or max_retries < 0: raise ValueError(f"max_retries must be >= 0, got {max_retries}")
         if not (isinstance(timeout, (int, float)) and math.isfinite(timeout) and timeout > 0):
@@ -115,6 +54,7 @@ class APITeacher:
         self.tokenizer, self._tmap = tokenizer, None
         self.prompt_ids = prompt_ids
         if tokenizer is None: self.capabilities = frozenset({"generate"})  # no ids for its tokens
+        elif not prompt_ids: self.capabilities = frozenset({"generate", "score", "next_topk"})
         self.client = openai.OpenAI(base_url=base_url, api_key=key, max_retries=0, timeout=timeout,
                                     default_headers={"Accept-Encoding": "identity"},
                                     http_client=httpx.Client(transport=self._transport))
@@ -300,3 +240,42 @@ class APITeacher:
     def hidden_states(self, *args, **kw):
         raise WhiteBoxError(f"APITeacher({self.model!r}) is a black-box teacher: an API returns text, not hidden states. Use HFTeacher.")
 
+
+# %% ../../nbs/00_core/12_api.ipynb #f35490cf
+@patch
+def score_candidates(self:APITeacher, prompts:list, completions:list, # token-id lists
+                     candidates:list, # per completion, (n, K) candidate ids: row t for token t
+                     progress:bool=False) -> list[torch.Tensor]:
+    "(n, K) log-probs of given candidates, from a server that scores them (vLLM's teacher scoring)."
+    import base64, io, numpy as np
+    require(self, "score_candidates", "scoring given tokens over HTTP")
+    prompts, completions = check_prompts(prompts), check_prompts(completions)
+    if not len(prompts) == len(completions) == len(candidates):
+        raise ValueError(f"{len(prompts)} prompts, {len(completions)} completions and "
+                         f"{len(candidates)} candidate lists: one each")
+    heads = [chat_ids(self.tokenizer, p) for p in prompts]
+    tails = [completion_ids(self.tokenizer, c) for c in completions]
+    cands = [torch.as_tensor(c, dtype=torch.long) for c in candidates]
+    bad = next((i for i, (c, y) in enumerate(zip(cands, tails))
+                if c.dim() != 2 or c.shape[0] != len(y)), None)
+    if bad is not None:
+        raise ValueError(f"candidates {bad} must be (n, K) for a completion of n = "
+                         f"{len(tails[bad])} tokens, got {tuple(cands[bad].shape)}")
+    bodies = [dict(prompt=h + y, max_tokens=1, temperature=0.0,
+                   extra_body={"prompt_logprob_token_ids": c.tolist(),  # vLLM's names
+                               "prompt_logprob_start": len(h) - 1})
+              for h, y, c in zip(heads, tails, cands)]
+    def parse(raw):
+        choice = self._json(raw)["choices"][0]
+        got = choice.get("prompt_token_id_logprobs")
+        if got is None:
+            raise self._fail("sent no prompt_token_id_logprobs: the server cannot score given "
+                             "tokens (vLLM's prompt_logprob_token_ids can; so can ChatServer)")
+        if isinstance(got, str):  # vLLM's binary form: a base64 .npy float32 array
+            got = np.load(io.BytesIO(base64.b64decode(got)), allow_pickle=False)
+        return torch.as_tensor(np.asarray(got, dtype=np.float32))
+    out = self._map(bodies, parse, "completions", progress, "teacher scoring candidates (API)")
+    if (bad := next((i for i, (o, c) in enumerate(zip(out, cands)) if o.shape != c.shape),
+                    None)) is not None:
+        raise self._fail(f"scored {tuple(out[bad].shape)} candidates for {tuple(cands[bad].shape)}")
+    return out

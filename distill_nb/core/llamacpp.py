@@ -10,7 +10,8 @@ import numpy as np
 import torch
 from .models import prepare_tokenizer, gguf_cache_path
 from .teachers import check_prompts, check_generation, TeacherError
-from .scoring import chat_ids, score_with_logits, next_topk_with_logits
+from .scoring import (chat_ids, next_topk_with_logits, score_candidates_with_logits,
+                                     score_with_logits)
 
 # %% auto #0
 __all__ = ['gguf_tokenizer', 'LlamaCppTeacher', 'LlamaCppServer']
@@ -37,7 +38,8 @@ def gguf_tokenizer(gguf_path:str|Path):
 # %% ../../nbs/00_core/05_llamacpp.ipynb #f1047c2e
 class LlamaCppTeacher:
     "A white-box teacher on llama.cpp: the GGUF file runs as shipped (quantised), fast one prompt at a time on a CPU."
-    capabilities = frozenset({"generate", "logits", "score", "next_topk"})  # no hidden states
+    capabilities = frozenset({"generate", "logits", "score", "next_topk",
+                              "score_candidates"})  # no hidden states
     def __init__(self, gguf_path:str|Path,
                  tokenizer=None, # default: the tokenizer inside the GGUF file
                  n_ctx:int=1024, # longest prompt + answer, in tokens
@@ -111,6 +113,10 @@ class LlamaCppTeacher:
     def next_topk(self, prompts:list, k:int=20, system:str|None=None):
         "(N, k) `TopK` of the first token of each reply."
         return next_topk_with_logits(self, prompts, k, system, batch_size=1)
+
+    def score_candidates(self, prompts:list, completions:list, candidates:list) -> list:
+        "(n, K) log-probs of each completion position's K candidate tokens (token-id lists)."
+        return score_candidates_with_logits(self, prompts, completions, candidates, batch_size=1)
 
 # %% ../../nbs/00_core/05_llamacpp.ipynb #dc071e7f
 def _free_port() -> int:

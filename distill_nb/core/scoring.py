@@ -12,7 +12,8 @@ from .topk import TopK
 from .teachers import as_messages, check_prompts
 
 # %% auto #0
-__all__ = ['Scored', 'chat_ids', 'completion_ids', 'score_with_logits', 'next_topk_with_logits', 'token_bytes', 'token_texts']
+__all__ = ['Scored', 'chat_ids', 'completion_ids', 'score_with_logits', 'next_topk_with_logits', 'score_candidates_with_logits',
+           'token_bytes', 'token_texts']
 
 # %% ../../nbs/00_core/11_scoring.ipynb #c09fe56c
 @dataclass
@@ -91,6 +92,34 @@ def next_topk_with_logits(teacher, prompts:list, k:int, system:str|None=None,
                                      tok.pad_token_id)).float().cpu()
         tops.append(TopK.from_logits(z[torch.arange(len(chunk)), torch.tensor([len(x) - 1 for x in chunk])], k))
     return TopK(*(torch.cat([getattr(t, f) for t in tops]) for f in ("indices", "logprobs", "tail")))
+
+# %% ../../nbs/00_core/11_scoring.ipynb #f1bd518b
+@torch.no_grad()
+def score_candidates_with_logits(teacher, prompts:list, # token-id lists (or prompts for `chat_ids`)
+                                 completions:list, # token-id lists
+                                 candidates:list, # per completion, (n, K) ids: row t for token t
+                                 batch_size:int=8) -> list[torch.Tensor]:
+    "(n, K) log-probs of the candidates at each position of each completion, from full logits."
+    from distill_nb.core.examples import pad_batch
+    prompts, completions = check_prompts(prompts), check_prompts(completions)
+    if not len(prompts) == len(completions) == len(candidates):
+        raise ValueError(f"{len(prompts)} prompts, {len(completions)} completions and "
+                         f"{len(candidates)} candidate lists: one each")
+    tok, out = teacher.tokenizer, []
+    pairs = [(chat_ids(tok, p), completion_ids(tok, c)) for p, c in zip(prompts, completions)]
+    cands = [torch.as_tensor(c, dtype=torch.long) for c in candidates]
+    bad = next((i for i, (c, (_, y)) in enumerate(zip(cands, pairs))
+                if c.dim() != 2 or c.shape[0] != len(y)), None)
+    if bad is not None:
+        raise ValueError(f"candidates {bad} must be (n, K) for a completion of n = "
+                         f"{len(pairs[bad][1])} tokens, got {tuple(cands[bad].shape)}")
+    for i in range(0, len(pairs), batch_size):
+        chunk = pairs[i:i+batch_size]
+        b = pad_batch([{"input_ids": p + c, "labels": p + c} for p, c in chunk], tok.pad_token_id)
+        lp = F.log_softmax(teacher.logits(b).float(), -1).cpu()
+        for j, (p, c) in enumerate(chunk):  # completion token t is predicted at len(p) - 1 + t
+            out.append(lp[j, len(p) - 1:len(p) - 1 + len(c)].gather(-1, cands[i + j]))
+    return out
 
 # %% ../../nbs/00_core/11_scoring.ipynb #3b4b024e
 def token_bytes(tokenizer) -> list[bytes]:

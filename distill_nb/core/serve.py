@@ -15,8 +15,9 @@ __all__ = ['ChatServer']
 class ChatServer:
     "An OpenAI-compatible server on 127.0.0.1 around a teacher: chat completions, and log-probs from a white-box one."
     def __init__(self, teacher, # anything with `generate(list_of_message_lists, **gen) -> list[str]`
-                 model_name:str="local-teacher", host:str="127.0.0.1", port:int=0):
-        self.teacher, self.model_name = teacher, model_name
+                 model_name:str="local-teacher", host:str="127.0.0.1", port:int=0,
+                 score_candidates:bool=True): # answer vLLM's prompt_logprob_token_ids (False: cannot)
+        self.teacher, self.model_name, self.score_candidates = teacher, model_name, score_candidates
         self._failures, self.requests, self._lock, self._texts = [], 0, threading.Lock(), None
         self.httpd = ThreadingHTTPServer((host, port), self._handler())
         self.httpd.daemon_threads = True
@@ -79,6 +80,16 @@ class ChatServer:
                                                                       sc.topk.logprobs[i - 1].tolist())} if k else {})
         return out
 
+    def _candidates(self, ids:list[int], body:dict) -> dict:
+        "vLLM's teacher scoring: row i holds the given ids' log-probs for prompt token start + i + 1."
+        rows = body.get("prompt_logprob_token_ids")
+        if rows is None or not self.score_candidates: return {}
+        start = int(body.get("prompt_logprob_start") or 0)
+        logits = self.teacher.logits({"input_ids": torch.tensor([ids])})[0]
+        lp = torch.log_softmax(logits.float(), -1)
+        return {"prompt_token_id_logprobs": lp[start:start + len(rows)].gather(
+            -1, torch.tensor(rows, dtype=torch.long)).tolist()}
+
     def _text_complete(self, body:dict) -> dict:
         "A legacy /v1/completions answer: greedy tokens, and with `logprobs` the log-probs (of the prompt too if `echo`)."
         tok = self.teacher.tokenizer
@@ -86,7 +97,7 @@ class ChatServer:
         if isinstance(prompt, list) and prompt and all(isinstance(t, int) for t in prompt): ids = list(prompt)  # token ids
         elif isinstance(prompt, str) and prompt: ids = tok(prompt, add_special_tokens=False)["input_ids"]
         else: raise ValueError("prompt must be a non-empty string or list of token ids")
-        n = len(ids)
+        n, scored = len(ids), self._candidates(ids, body)
         for _ in range(int(body.get("max_tokens") or 16)):
             nxt = int(self.teacher.logits({"input_ids": torch.tensor([ids])})[0, -1].argmax())
             if nxt == tok.eos_token_id: break
@@ -97,7 +108,7 @@ class ChatServer:
         return {"id": f"cmpl-{self.requests}", "object": "text_completion",
                 "created": int(time.time()),
                 "model": self.model_name,
-                "choices": [{"index": 0, "finish_reason": "stop", "logprobs": lp,
+                "choices": [{"index": 0, "finish_reason": "stop", "logprobs": lp, **scored,
                                                        "text": (tok.decode(ids[:n]) if body.get("echo") else "") + text}],
                 "usage": {"prompt_tokens": n, "completion_tokens": len(ids) - n,
                           "total_tokens": len(ids)}}

@@ -28,7 +28,8 @@ CAPABILITIES = {"generate": "text for prompts",
                 "logits": "next-token logits at every position of a tokenized batch",
                 "hidden_states": "the hidden states of chosen layers",
                 "score": "log-probs of given completions",
-                "next_topk": "the top-k log-probs of the next token"}
+                "next_topk": "the top-k log-probs of the next token",
+                "score_candidates": "log-probs of given candidate tokens at each completion position"}
 
 class CapabilityError(TypeError):
     "A method needs something of a teacher (a capability) that this teacher cannot give."
@@ -67,7 +68,9 @@ def has(teacher, capability:str) -> bool:
 _SERVED = "APITeacher(tokenizer=...) on a server that returns log-probs"
 _WHO_CAN = {"generate": "every teacher", "logits": "HFTeacher, LlamaCppTeacher",
             "hidden_states": "HFTeacher", "next_topk": f"HFTeacher, LlamaCppTeacher, {_SERVED}",
-            "score": f"HFTeacher, LlamaCppTeacher, {_SERVED}"}
+            "score": f"HFTeacher, LlamaCppTeacher, {_SERVED}",
+            "score_candidates": "HFTeacher, LlamaCppTeacher, APITeacher(tokenizer=..., "
+                                "prompt_ids=True) on a server that scores given tokens (vLLM)"}
 
 def require(teacher, capability:str, what:str):
     "The one gate: a clear error naming `what`, the missing capability and the teachers that have it."
@@ -194,6 +197,11 @@ class HFTeacher:
         "(N, k) `TopK` of the first token of each reply (a soft choice among options, a judge's verdict)."
         from distill_nb.core.scoring import next_topk_with_logits
         return next_topk_with_logits(self, prompts, k, system, self.batch_size)
+
+    def score_candidates(self, prompts:list, completions:list, candidates:list) -> list:
+        "(n, K) log-probs of each completion position's K candidate tokens (token-id lists)."
+        from distill_nb.core.scoring import score_candidates_with_logits
+        return score_candidates_with_logits(self, prompts, completions, candidates, self.batch_size)
 
 # %% ../../nbs/00_core/03_teachers.ipynb #gen00002
 def generate(model, tokenizer, prompts:list, # strings or chat message lists

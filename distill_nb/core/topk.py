@@ -104,7 +104,7 @@ def batch_topk(examples:list[dict], length:int) -> TopK:
     "The caches of a batch stacked, each padded to `length` with unknown positions."
     tops = [example_topk(e) for e in examples]
     k = tops[0].shape[-1]
-    if bad := next((i for i, t in enumerate(tops) if t.shape[-1] != k), None):
+    if (bad := next((i for i, t in enumerate(tops) if t.shape[-1] != k), None)) is not None:
         raise ValueError(f"example {bad} holds a top-{tops[bad].shape[-1]} cache, "
                          f"example 0 a top-{k}")
     return TopK(*(torch.stack([getattr(place(t, range(t.shape[0]), length), f) for t in tops])

@@ -7,13 +7,14 @@ from __future__ import annotations
 import random
 import torch
 from ..core.checks import check_int
-from ..core.examples import pad_batch, response_start
+from ..core.examples import response_start
 from ..core.models import model_device
 from ..core.teachers import check_prompts, require
 from ..core.scoring import chat_ids
 from ..core.train import train, unwrap
 from .divergences import check_temperature
 from .guards import ClipGuard, check_turns, sample_stats
+from .student_topk import sample_logits, student_topk_loss
 
 # %% auto #0
 __all__ = ['sample_continuations', 'student_samples', 'ReplayBuffer', 'sample_completions', 'token_logprobs', 'on_policy_distill']
@@ -76,15 +77,10 @@ def sample_completions(student, tokenizer, prompts:list, max_new_tokens:int=32,
 def token_logprobs(model, prompt_ids:list,
                    completion_ids:list) -> tuple[torch.Tensor, torch.Tensor]:
     "(B, n) log q of each completion token under `model` (with gradients) and the (B, n) mask of real tokens."
-    seqs = [p + c for p, c in zip(prompt_ids, completion_ids)]
-    b = pad_batch([{"input_ids": s, "labels": s} for s in seqs], 0)
-    d = model_device(model)
-    logits = model(input_ids=b["input_ids"].to(d), attention_mask=b["attention_mask"].to(d)).logits
-    n = max(map(len, completion_ids))
-    rows = torch.stack([torch.arange(len(p) - 1, len(p) - 1 + n) for p in prompt_ids]).clamp(max=logits.shape[1] - 1).to(d)
-    tgt = torch.tensor([c + [0]*(n - len(c)) for c in completion_ids], device=d)
-    z = logits.gather(1, rows[..., None].expand(-1, -1, logits.shape[-1])).float()
-    mask = torch.tensor([[1]*len(c) + [0]*(n - len(c)) for c in completion_ids], device=d).bool()
+    z, mask = sample_logits(model, prompt_ids, completion_ids)
+    z = z.float()
+    n = z.shape[1]
+    tgt = torch.tensor([c + [0]*(n - len(c)) for c in completion_ids], device=z.device)
     return z.gather(-1, tgt[..., None]).squeeze(-1) - torch.logsumexp(z, -1), mask
 
 # %% ../../nbs/02_distill/06_on_policy.ipynb #a14ebb58
@@ -96,9 +92,12 @@ def on_policy_distill(student,
                       progress:bool=True,
                       check:bool=True, # `check_turns` first: the same prompts and end of a turn
                       max_clipped:float=0.5, # `ClipGuard`: the share of samples cut short allowed
-                      on_clipped:str="stop") -> list[dict]: # past it: "stop", "warn" or "off"
+                      on_clipped:str="stop", # past it: "stop", "warn" or "off"
+                      k:int=0, # > 0: the teacher scores the student's k likeliest tokens too
+                      rest:str="sample") -> list[dict]: # with k, the others: "sample" or "bucket"
     "The student samples, the teacher scores the sampled tokens, and log p − log q is each token's reward."
     require(teacher, "score", "on-policy distillation (log-probs of the student's tokens)")
+    if k: require(teacher, "score_candidates", "on-policy distillation on the student's top-K")
     prompts = check_prompts(prompts)
     if not prompts: raise ValueError("no prompts to sample from")
     check_temperature(temperature)  # the student must sample: greedy decoding gives no gradient estimate
@@ -114,6 +113,8 @@ def on_policy_distill(student,
         pids, cids = sample_completions(model, tokenizer,
                                         rng.sample(prompts, min(batch_size, len(prompts))),
                                         max_new_tokens, temperature)
+        samples = {**sample_stats(cids, tokenizer.eos_token_id), "scored": torch.tensor(1.0)}
+        if k: return {**student_topk_loss(model, teacher, pids, cids, k, rest), **samples}
         scored = teacher.score(pids, cids)
         log_q, real = token_logprobs(model, pids, cids)
         n, d = real.shape[1], log_q.device
@@ -125,8 +126,7 @@ def on_policy_distill(student,
         return {"loss": loss,
                 "reverse_kl": -reward[mask].mean() if mask.any() else torch.tensor(0.0),
                 "teacher_logprob": log_p[mask].mean() if mask.any() else torch.tensor(0.0),
-                "scored": mask.sum() / real.sum(), "length": real.sum(1).float().mean(),
-                "clipped": sample_stats(cids, tokenizer.eos_token_id)["clipped"]}
+                **samples, "scored": mask.sum() / real.sum()}
     torch.manual_seed(seed)
     return train(student, loss_fn, steps, lr=lr, desc="on-policy distillation", callback=guard,
                  progress=progress)
