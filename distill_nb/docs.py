@@ -18,7 +18,7 @@ COURSE = [
     ("Foundations", ["05_classic/00_soft_targets", "02_distill/00_divergences",
                      "02_distill/02_sft", "02_distill/03_kd", "02_distill/09_offline",
                      "02_distill/06_on_policy", "02_distill/10_guards",
-                     "02_distill/11_student_topk",
+                     "02_distill/11_student_topk", "02_distill/12_offline_opd",
                      "02_distill/07_cross_tokenizer"]),
     ("Eliciting knowledge", ["00_core/03_teachers", "01_elicit/00_labeling",
                              "01_elicit/01_expansion", "01_elicit/02_curation",

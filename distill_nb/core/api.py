@@ -36,8 +36,10 @@ class APITeacher:
             raise ValueError(f"base_url must start with http:// or https://, got {_redact_url(str(base_url))!r}")
         if not isinstance(model, str) or not model:
             raise ValueError(f"model must be a non-empty string, got {model!r}")
-        if not isinstance(max_concurrency, int) or max_concurrency < 1: raise ValueError(f"max_concurrency must be >= 1, got {max_concurrency}")
-        if not isinstance(max_retries, int) or max_retries < 0: raise ValueError(f"max_retries must be >= 0, got {max_retries}")
+        if not isinstance(max_concurrency, int) or max_concurrency < 1:
+            raise ValueError(f"max_concurrency must be >= 1, got {max_concurrency}")
+        if not isinstance(max_retries, int) or max_retries < 0:
+            raise ValueError(f"max_retries must be >= 0, got {max_retries}")
         if not (isinstance(timeout, (int, float)) and math.isfinite(timeout) and timeout > 0):
             raise ValueError(f"timeout must be a finite number of seconds > 0, got {timeout}")
         if _SECRET_IN_URL.search(base_url):  # httpx logs URLs; a query travels in the request line
@@ -74,7 +76,8 @@ class APITeacher:
         "The JSON of a 200 response with a non-empty `choices` list, or a clear error."
         text = raw.text
         try: data = json.loads(text)
-        except ValueError: raise self._fail(f"sent a malformed response (not JSON): {text[:80]!r}") from None
+        except ValueError:
+            raise self._fail(f"sent a malformed response (not JSON): {text[:80]!r}") from None
         choices = data.get("choices") if isinstance(data, dict) else None
         if not isinstance(choices, list) or not choices or not isinstance(choices[0], dict):
             raise self._fail(f"sent a response without choices: {text[:80]!r}")
@@ -207,13 +210,15 @@ class APITeacher:
         "The server's entries for the completion (the last ones before the generated token), put on our token ids."
         names, vals = lp["tokens"], lp.get("token_logprobs") or []
         tops = lp.get("top_logprobs") or [None] * len(names)
-        if not len(names) == len(vals) == len(tops): raise self._fail("sent tokens and log-probs of different lengths")
+        if not len(names) == len(vals) == len(tops):
+            raise self._fail("sent tokens and log-probs of different lengths")
         end, n, texts = len(names) - gen, len(ids), [tmap.texts[i] for i in ids]
         # llama-cpp-python names special tokens (and a few control-typed ones) ''; vLLM by their text
         same = lambda j, i: tmap(names[j]) == i or names[j] == tmap.texts[i] or names[j] == ""
         if end >= n and all(same(end - n + j, i) for j, i in enumerate(ids)):  # one server token for each of ours
             sel = range(end - n, end)
-            if any(vals[j] is None for j in sel): raise self._fail("sent no log-prob for a completion token")
+            if any(vals[j] is None for j in sel):
+                raise self._fail("sent no log-prob for a completion token")
             top = None
             if k: top = _topk_of([_topk_row(list((tops[j] or {}).items()), tmap, k) for j in sel])
             return Scored(ids, [float(vals[j]) for j in sel], top)
