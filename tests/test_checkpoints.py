@@ -42,3 +42,46 @@ def test_checkpoints_without_optimizer_moments_are_smaller_and_resume(tmp_path):
     with pytest.warns(UserWarning, match="without the optimizer's moments"):
         h = run(tmp_path/"small", 4, save_optimizer=False)
     assert [r["step"] for r in h] == [1, 2, 3, 4]
+
+class _Stop(Exception): "Stands for a run killed mid-way."
+
+def _interrupted_then_resumed(d, **kw):
+    "20 steps uninterrupted, and again stopped at step 11 and resumed from the step-10 checkpoint: the same."
+    torch.manual_seed(0); s_full = shrink(TEACHER.model, keep=2)
+    h_full = distill(s_full, TEACHER, EXAMPLES, steps=20, lr=3e-3, progress=False, **kw)
+    def stop_at_11(r):
+        if r["step"] == 11: raise _Stop
+    with pytest.raises(_Stop):
+        distill(shrink(TEACHER.model, keep=2), TEACHER, EXAMPLES, steps=20, lr=3e-3, progress=False,
+                checkpoint_dir=d, save_every=10, callback=stop_at_11, **kw)
+    s_c = shrink(TEACHER.model, keep=2)  # a fresh process would start from scratch weights
+    h_resumed = distill(s_c, TEACHER, EXAMPLES, steps=20, lr=3e-3, progress=False, checkpoint_dir=d,
+                        save_every=10, **kw)
+    assert [h["loss"] for h in h_resumed] == [h["loss"] for h in h_full]  # exactly, not approximately
+    assert all(torch.equal(a, b) for a, b in zip(s_c.parameters(), s_full.parameters()))
+    return h_full
+
+def test_a_stopped_run_resumes_bit_exactly(tmp_path):
+    _interrupted_then_resumed(tmp_path)
+
+def test_an_on_policy_run_resumes_bit_exactly(tmp_path):
+    "The student's samples continue the same random stream: RNG, batch order, λ and replay are checkpointed."
+    h = _interrupted_then_resumed(tmp_path, on_policy_fraction=0.5, max_new_tokens=6, on_clipped="off")
+    assert sum(r["on_policy"] for r in h[10:]) > 0  # the resumed half did sample
+
+def test_a_resume_with_other_settings_is_refused(tmp_path):
+    _interrupted_then_resumed(tmp_path)
+    again = lambda **kw: distill(shrink(TEACHER.model, keep=2), TEACHER, kw.pop("examples", EXAMPLES),
+                                 steps=20, progress=False, checkpoint_dir=tmp_path, **kw)
+    with pytest.raises(ValueError, match="lr: checkpoint 0.003, now 0.001"): again(lr=1e-3)
+    with pytest.raises(ValueError, match="examples: checkpoint"): again(lr=3e-3, examples=EXAMPLES[:6])
+
+def test_a_crafted_checkpoint_cannot_run_code(tmp_path):
+    "A checkpoint is read with weights_only=True: a pickled payload is refused, never run."
+    class Payload:  # what a crafted checkpoint could hide: unpickling it would run a shell command
+        def __reduce__(self): return (os.system, (f"echo pwned > {tmp_path}/pwned",))
+    torch.save({"model": Payload()}, tmp_path/"distill.pt")
+    with pytest.raises(ValueError, match="is not a distill checkpoint this version can load safely"):
+        distill(shrink(TEACHER.model, keep=2), TEACHER, EXAMPLES, steps=2, progress=False,
+                checkpoint_dir=tmp_path)
+    assert not (tmp_path/"pwned").exists()
