@@ -28,7 +28,7 @@ def _same_prompts(tokenizer, ttok, prompts:list):
                 f"the student renders a prompt as {tokenizer.decode(mine)[-50:]!r}, the teacher as "
                 f"{ttok.decode(theirs)[-50:]!r}: the teacher would grade replies to a prompt it "
                 "never sees. Give the student the teacher's chat template (tokenizer.chat_template = "
-                "teacher.tokenizer.chat_template), or check_turns=False")
+                "teacher.tokenizer.chat_template), or pass check=False to the trainer")
 
 # %% ../../nbs/02_distill/10_guards.ipynb #69c70e06
 def check_turns(tokenizer, # the student's
@@ -57,8 +57,8 @@ def check_turns(tokenizer, # the student's
             f"after its own answers the teacher gives the student's end of turn "
             f"{tokenizer.decode([eos])!r} (id {eos}) a probability of at most {p_stop:.2g} (the "
             f"guard asks {min_stop:g}): the two end their turns differently, so every stop of the "
-            "student would be punished. Set the student tokenizer's eos_token to the teacher's end-of-turn "
-            "token, or check_turns=False")
+            "student would be punished. Set the student tokenizer's eos_token to the teacher's "
+            "end-of-turn token (or pass check=False to the trainer)")
     return {"stop_probability": p_stop, "prompts": len(probe)}
 
 # %% ../../nbs/02_distill/10_guards.ipynb #d0b21bd3
