@@ -12,7 +12,7 @@ from .topk import TopK
 from .teachers import (TeacherError, WhiteBoxError, as_messages, check_prompts,
                                       check_generation, require)
 from .scoring import (Scored, _TokenMap, _Unspelled, _check_k, _is_ids, _topk_of,
-                                     _topk_row, chat_ids, completion_ids)
+                                     _topk_row, candidate_inputs, chat_ids, completion_ids)
 from .http import _SECRET_IN_URL, _Deadline, _Refused, _redact_url
 
 # %% auto #0
@@ -254,18 +254,7 @@ def score_candidates(self:APITeacher, prompts:list, completions:list, # token-id
     "(n, K) log-probs of given candidates, from a server that scores them (vLLM's teacher scoring)."
     import base64, io, numpy as np
     require(self, "score_candidates", "scoring given tokens over HTTP")
-    prompts, completions = check_prompts(prompts), check_prompts(completions)
-    if not len(prompts) == len(completions) == len(candidates):
-        raise ValueError(f"{len(prompts)} prompts, {len(completions)} completions and "
-                         f"{len(candidates)} candidate lists: one each")
-    heads = [chat_ids(self.tokenizer, p) for p in prompts]
-    tails = [completion_ids(self.tokenizer, c) for c in completions]
-    cands = [torch.as_tensor(c, dtype=torch.long) for c in candidates]
-    bad = next((i for i, (c, y) in enumerate(zip(cands, tails))
-                if c.dim() != 2 or c.shape[0] != len(y)), None)
-    if bad is not None:
-        raise ValueError(f"candidates {bad} must be (n, K) for a completion of n = "
-                         f"{len(tails[bad])} tokens, got {tuple(cands[bad].shape)}")
+    heads, tails, cands = candidate_inputs(self.tokenizer, prompts, completions, candidates)
     bodies = [dict(prompt=h + y, max_tokens=1, temperature=0.0,
                    extra_body={"prompt_logprob_token_ids": c.tolist(),  # vLLM's names
                                "prompt_logprob_start": len(h) - 1})

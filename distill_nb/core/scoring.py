@@ -12,8 +12,8 @@ from .topk import TopK
 from .teachers import as_messages, check_prompts
 
 # %% auto #0
-__all__ = ['Scored', 'chat_ids', 'completion_ids', 'score_with_logits', 'next_topk_with_logits', 'score_candidates_with_logits',
-           'token_bytes', 'token_texts']
+__all__ = ['Scored', 'chat_ids', 'completion_ids', 'score_with_logits', 'next_topk_with_logits', 'candidate_inputs',
+           'score_candidates_with_logits', 'token_bytes', 'token_texts']
 
 # %% ../../nbs/00_core/11_scoring.ipynb #c09fe56c
 @dataclass
@@ -93,6 +93,23 @@ def next_topk_with_logits(teacher, prompts:list, k:int, system:str|None=None,
         tops.append(TopK.from_logits(z[torch.arange(len(chunk)), torch.tensor([len(x) - 1 for x in chunk])], k))
     return TopK(*(torch.cat([getattr(t, f) for t in tops]) for f in ("indices", "logprobs", "tail")))
 
+# %% ../../nbs/00_core/11_scoring.ipynb #4e6bac00
+def candidate_inputs(tokenizer, prompts:list, completions:list, candidates:list) -> tuple:
+    "(prompt ids, completion ids, (n, K) candidate tensors) for `score_candidates`, or a clear error."
+    prompts, completions = check_prompts(prompts), check_prompts(completions)
+    if not len(prompts) == len(completions) == len(candidates):
+        raise ValueError(f"{len(prompts)} prompts, {len(completions)} completions and "
+                         f"{len(candidates)} candidate lists: one each")
+    heads = [chat_ids(tokenizer, p) for p in prompts]
+    tails = [completion_ids(tokenizer, c) for c in completions]
+    cands = [torch.as_tensor(c, dtype=torch.long) for c in candidates]
+    bad = next((i for i, (c, y) in enumerate(zip(cands, tails))
+                if c.dim() != 2 or c.shape[0] != len(y)), None)
+    if bad is not None:
+        raise ValueError(f"candidates {bad} must be (n, K) for a completion of n = "
+                         f"{len(tails[bad])} tokens, got {tuple(cands[bad].shape)}")
+    return heads, tails, cands
+
 # %% ../../nbs/00_core/11_scoring.ipynb #f1bd518b
 @torch.no_grad()
 def score_candidates_with_logits(teacher, prompts:list, # token-id lists (or prompts for `chat_ids`)
@@ -101,18 +118,9 @@ def score_candidates_with_logits(teacher, prompts:list, # token-id lists (or pro
                                  batch_size:int=8) -> list[torch.Tensor]:
     "(n, K) log-probs of the candidates at each position of each completion, from full logits."
     from distill_nb.core.examples import pad_batch
-    prompts, completions = check_prompts(prompts), check_prompts(completions)
-    if not len(prompts) == len(completions) == len(candidates):
-        raise ValueError(f"{len(prompts)} prompts, {len(completions)} completions and "
-                         f"{len(candidates)} candidate lists: one each")
     tok, out = teacher.tokenizer, []
-    pairs = [(chat_ids(tok, p), completion_ids(tok, c)) for p, c in zip(prompts, completions)]
-    cands = [torch.as_tensor(c, dtype=torch.long) for c in candidates]
-    bad = next((i for i, (c, (_, y)) in enumerate(zip(cands, pairs))
-                if c.dim() != 2 or c.shape[0] != len(y)), None)
-    if bad is not None:
-        raise ValueError(f"candidates {bad} must be (n, K) for a completion of n = "
-                         f"{len(pairs[bad][1])} tokens, got {tuple(cands[bad].shape)}")
+    heads, tails, cands = candidate_inputs(tok, prompts, completions, candidates)
+    pairs = list(zip(heads, tails))
     for i in range(0, len(pairs), batch_size):
         chunk = pairs[i:i+batch_size]
         b = pad_batch([{"input_ids": p + c, "labels": p + c} for p, c in chunk], tok.pad_token_id)

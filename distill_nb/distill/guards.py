@@ -10,7 +10,7 @@ from ..core.scoring import chat_ids, completion_ids
 from ..core.teachers import check_prompts, require
 
 # %% auto #0
-__all__ = ['GuardError', 'check_turns', 'sample_stats', 'ClipGuard']
+__all__ = ['GuardError', 'check_turns', 'sample_stats', 'ClipGuard', 'clip_guard']
 
 # %% ../../nbs/02_distill/10_guards.ipynb #dd077fd8
 class GuardError(RuntimeError):
@@ -95,3 +95,12 @@ class ClipGuard:
                "(check_turns; SFT first), or pass on_clipped='warn'")
         if self.action == "stop": raise GuardError(msg, self.history)
         if not self.warned: warnings.warn(msg, stacklevel=2); self.warned = True
+
+# %% ../../nbs/02_distill/10_guards.ipynb #9bed3287
+def clip_guard(on_clipped:str, # "stop", "warn" or "off"
+               max_clipped:float=0.5, callback=None):
+    "A trainer's step callback: the user's `callback` inside a `ClipGuard`, or as it is when 'off'."
+    if on_clipped not in ("stop", "warn", "off"):
+        raise ValueError(f"on_clipped must be 'stop', 'warn' or 'off', got {on_clipped!r}")
+    return callback if on_clipped == "off" else ClipGuard(max_clipped, action=on_clipped,
+                                                          callback=callback)

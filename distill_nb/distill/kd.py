@@ -17,7 +17,7 @@ from ..core.renamed import renamed
 from ..core.teachers import require_white_box, teacher_name
 from ..core.topk import TopK, batch_topk
 from .divergences import as_divergence, check_temperature
-from .guards import ClipGuard, sample_stats
+from .guards import clip_guard, sample_stats
 from .on_policy import ReplayBuffer, student_samples
 
 # %% auto #0
@@ -238,10 +238,8 @@ def distill(student, # a trainable causal LM
              "rng": random.Random(seed).getstate()}
     padding = list(range(rows, vocab_size(student)))  # rows the teacher lacks: never sampled
     batches = _Batches(examples, batch_size, state, pad_id, eos_id, max_new_tokens, replay, padding)
-    if on_clipped not in ("stop", "warn", "off"):
-        raise ValueError(f"on_clipped must be 'stop', 'warn' or 'off', got {on_clipped!r}")
-    if on_policy_fraction > 0 and on_clipped != "off":  # the student's samples: stop if cut short
-        callback = ClipGuard(max_clipped, action=on_clipped, callback=callback)
+    guarded = clip_guard(on_clipped, max_clipped, callback)  # checks on_clipped in every run
+    if on_policy_fraction > 0: callback = guarded  # the student's samples: stop if cut short
 
     def loss_fn(model, step, micro):
         "The next batch (examples or the student's samples) and the KD loss on it."

@@ -9,7 +9,7 @@ from ..core.examples import response_start
 from ..core.teachers import check_prompts, require
 from ..core.topk import TopK, example_topk, place, with_topk
 from ..core.train import train, unwrap
-from .guards import ClipGuard, check_turns, sample_stats
+from .guards import check_turns, clip_guard, sample_stats
 from .on_policy import sample_completions, token_logprobs
 
 # %% auto #0
@@ -61,8 +61,7 @@ def offline_on_policy_distill(student, tokenizer, teacher, prompts:list, steps:i
     require(teacher, "score", "offline on-policy distillation (log-probs of the student's tokens)")
     prompts = check_prompts(prompts)
     if check: check_turns(tokenizer, teacher, prompts)
-    guard = (callback if on_clipped == "off"
-             else ClipGuard(max_clipped, action=on_clipped, callback=callback))
+    guard = clip_guard(on_clipped, max_clipped, callback)
     rng, state = random.Random(seed), {"cache": [], "drift": None, "rounds": 0, "teacher_tokens": 0}
     def loss_fn(model, step, micro):
         if not state["cache"] or state["drift"] > max_drift:  # the first round, or the student moved

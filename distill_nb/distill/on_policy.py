@@ -13,7 +13,7 @@ from ..core.teachers import check_prompts, require
 from ..core.scoring import chat_ids
 from ..core.train import train, unwrap
 from .divergences import check_temperature
-from .guards import ClipGuard, check_turns, sample_stats
+from .guards import check_turns, clip_guard, sample_stats
 from .student_topk import sample_logits, student_topk_loss
 
 # %% auto #0
@@ -102,10 +102,7 @@ def on_policy_distill(student,
     if not prompts: raise ValueError("no prompts to sample from")
     check_temperature(temperature)  # the student must sample: greedy decoding gives no gradient estimate
     if not isinstance(batch_size, int) or batch_size < 1: raise ValueError(f"batch_size must be an integer >= 1, got {batch_size!r}")
-    if on_clipped not in ("stop", "warn", "off"):
-        raise ValueError(f"on_clipped must be 'stop', 'warn' or 'off', got {on_clipped!r}")
-    guard = callback if on_clipped == "off" else ClipGuard(max_clipped, action=on_clipped,
-                                                           callback=callback)
+    guard = clip_guard(on_clipped, max_clipped, callback)
     if check: check_turns(tokenizer, teacher, prompts)
     rng = random.Random(seed)
     def loss_fn(model, step, micro):
