@@ -110,4 +110,20 @@ def missing_sections(path:Path) -> list[str]:
     md = "\n".join(src(c) for c in cells(path) if c["cell_type"] == "markdown")
     return [f"no {name} section" for name, pat in SECTIONS.items() if not re.search(pat, md, re.I | re.M)]
 
-CHECKS = [stale_show_doc, unsaved_outputs, unquoted_numbers, hidden_answers, missing_sections]
+SLOW = re.compile(r"^#\|\s*slow\b", re.M)
+TAKES = re.compile(r"(?<![\w.])\d+(?:\.\d+)?\s*(?:s|seconds?|min|minutes?|h|hours?)\b|\b(?:a|an) (?:minute|hour)\b")
+FETCHES = re.compile(r"download|fetch", re.I)
+
+def unannounced_slow(path:Path) -> list[str]:
+    "Every `#| slow` cell says above it (the nearest markdown cell) how long it runs on a CPU and what it downloads."
+    problems, above = [], ""
+    for i, c in enumerate(cells(path)):
+        if c["cell_type"] == "markdown": above = src(c)
+        elif SLOW.search(src(c)):
+            missing = [w for w, pat in (("how long it runs", TAKES), ("what it downloads", FETCHES))
+                       if not pat.search(above)]
+            if missing: problems.append(f"cell {i}: a slow cell whose text above does not say " + " or ".join(missing))
+    return problems
+
+CHECKS = [stale_show_doc, unsaved_outputs, unquoted_numbers, hidden_answers, missing_sections]  # over the course
+# unannounced_slow runs over every notebook (tests/test_lessons.py)
