@@ -28,7 +28,8 @@ class RewardModel(nn.Module):
     def forward(self, input_ids, attention_mask):
         h = self.body(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state  # (B, T, H)
         last = attention_mask.sum(1) - 1                                                      # right padding
-        return self.head(h[torch.arange(len(h), device=h.device), last]).squeeze(-1)
+        h = h[torch.arange(len(h), device=h.device), last].to(self.head.weight.dtype)  # a bf16 body too
+        return self.head(h).squeeze(-1)
 
 # %% ../../nbs/02_distill/04_reward_rl.ipynb #7f8169a8
 def _encode(tokenizer, prompts, answers, max_len=256) -> dict:
