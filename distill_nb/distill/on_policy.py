@@ -7,17 +7,18 @@ from __future__ import annotations
 import random
 import torch
 from ..core.checks import check_int
-from ..core.examples import response_start
+from ..core.examples import pad_batch, response_start
 from ..core.models import model_device
 from ..core.teachers import check_prompts, require
 from ..core.scoring import chat_ids
 from ..core.train import train, unwrap
-from .divergences import check_temperature
+from .divergences import check_temperature, reverse_kl
 from .guards import check_turns, clip_guard, sample_stats
 from .student_topk import sample_logits, student_topk_loss
 
 # %% auto #0
-__all__ = ['sample_continuations', 'student_samples', 'ReplayBuffer', 'sample_completions', 'token_logprobs', 'on_policy_distill']
+__all__ = ['sample_continuations', 'student_samples', 'ReplayBuffer', 'sample_completions', 'token_logprobs',
+           'held_out_reverse_kl', 'on_policy_distill']
 
 # %% ../../nbs/02_distill/06_on_policy.ipynb #4587c989
 @torch.no_grad()
@@ -82,6 +83,23 @@ def token_logprobs(model, prompt_ids:list,
     n = z.shape[1]
     tgt = torch.tensor([c + [0]*(n - len(c)) for c in completion_ids], device=z.device)
     return z.gather(-1, tgt[..., None]).squeeze(-1) - torch.logsumexp(z, -1), mask
+
+# %% ../../nbs/02_distill/06_on_policy.ipynb #5cda0aa3
+@torch.no_grad()
+def held_out_reverse_kl(student, tokenizer, teacher, prompts:list, max_new_tokens:int=32,
+                        seed:int=0) -> float: # the samples' seed: the same samples every call
+    "KL(q_θ‖p) per token, full distributions, on one sample of `student` per prompt."
+    require(teacher, "logits", "held_out_reverse_kl")
+    with torch.random.fork_rng():
+        torch.manual_seed(seed)
+        pids, cids = sample_completions(student, tokenizer, prompts, max_new_tokens=max_new_tokens)
+    b = pad_batch([{"input_ids": p + c, "labels": [-100] * len(p) + c} for p, c in zip(pids, cids)],
+                  tokenizer.pad_token_id)
+    b = {k: v.to(model_device(student)) for k, v in b.items()}
+    zs = student(input_ids=b["input_ids"], attention_mask=b["attention_mask"]).logits
+    mask = b["labels"][:, 1:] != -100
+    zt = teacher.logits(b)[:, :-1].float().to(zs.device)
+    return reverse_kl(zs[:, :-1].float(), zt, mask).item()
 
 # %% ../../nbs/02_distill/06_on_policy.ipynb #a14ebb58
 def on_policy_distill(student,
