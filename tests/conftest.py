@@ -4,6 +4,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # nothing in the tests may reach a model hub
+if os.environ.get("PYTEST_XDIST_WORKER"):  # `pytest -n 2` on two cores: one thread per worker and its subprocesses,
+    os.environ["OMP_NUM_THREADS"] = "1"     # set before torch is imported (two threads each would oversubscribe)
 
 @pytest.fixture(scope="session")
 def tiny_teacher():
