@@ -64,7 +64,8 @@ def verbalize(teacher, inputs:list, # questions: strings or seed `Record`s
     items = [_as_input(x, None) for x in check_list("inputs", inputs)]
     def make(batch, dropped):
         lines = "\n".join(f"{o}: <probability>" for o in options)
-        prompts = [VERBALIZE.format(question=q.instruction, lines=lines) for q in batch]
+        prompts = [VERBALIZE.format(question="\n\n".join(p for p in (q.instruction, q.input) if p),
+                                    lines=lines) for q in batch]  # a seed's input goes with it
         replies = [teacher.generate(prompts, max_new_tokens=max_new_tokens, temperature=temperature)
                    for _ in range(asks)]
         recs = []
