@@ -40,7 +40,7 @@ def _from_report(column) -> dict:
 
 def demo_outcome(before:dict, # `measure` of the student before distillation
                  evaluation, # `evaluate.report`'s table after it (columns: teacher, student)
-                 history:list[dict]) -> Outcome:
+                 history:list[dict]): # the distillation's training history
     "The demo's before/after `Outcome`: rows `DEMO_METRICS`, the teacher's column measured too."
     from distill_nb.recipes import Outcome
     named = lambda scores: {name: scores[key] for name, key in DEMO_METRICS.items()}

@@ -127,3 +127,17 @@ def test_no_module_is_over_about_300_lines():
     big = {str(p.relative_to(ROOT)): n for p in (ROOT/"distill_nb").rglob("*.py")
            if p.name != "_modidx.py" and (n := len(p.read_text().splitlines())) > 310}
     assert not big, f"modules over 310 lines: {big}"
+
+def test_every_public_signature_resolves():
+    "The docs site shows every public signature: an annotation naming a class the module imports only inside a function breaks the build (demo_outcome -> Outcome did, unseen until 2026-12-07)."
+    import importlib, inspect, pkgutil, distill_nb
+    bad = []
+    for m in pkgutil.walk_packages(distill_nb.__path__, "distill_nb."):
+        mod = importlib.import_module(m.name)
+        for name in getattr(mod, "__all__", []):
+            obj = getattr(mod, name)
+            if not (inspect.isfunction(obj) or inspect.isclass(obj)): continue
+            try: inspect.signature(obj, eval_str=True)
+            except NameError as e: bad.append(f"{m.name}.{name}: {e}")
+            except (ValueError, TypeError): pass  # no signature to show (a builtin's class)
+    assert not bad, bad
