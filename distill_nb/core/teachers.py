@@ -8,6 +8,7 @@ import math
 from typing import Callable, Protocol, runtime_checkable
 import torch
 from .topk import TopK
+from .batches import pick_batch_size
 from .checks import check_int, check_text
 from .models import load_causal_lm, default_teacher_path, DEFAULT_TEACHER_GGUF, prepare_tokenizer, model_device
 
@@ -131,10 +132,11 @@ def check_generation(temperature:float, max_new_tokens:int, top_p:float=1.0):
 class HFTeacher:
     "A white-box teacher: a local causal LM and its tokenizer."
     capabilities = frozenset(CAPABILITIES)  # all of them: the model is here
-    def __init__(self, model, tokenizer, batch_size:int=8):
+    def __init__(self, model, tokenizer, batch_size:int|str=8): # or "auto": `pick_batch_size`
         if not hasattr(model, "generate"): raise TypeError(f"HFTeacher needs a causal LM with generate(), got {type(model).__name__}")
-        if not isinstance(batch_size, int) or batch_size < 1: raise ValueError(f"batch_size must be an integer >= 1, got {batch_size!r}")
-        self.model, self.tokenizer, self.batch_size = model.eval(), prepare_tokenizer(tokenizer), batch_size
+        self.model, self.tokenizer = model.eval(), prepare_tokenizer(tokenizer)
+        if batch_size == "auto": batch_size = pick_batch_size(model, self.tokenizer)
+        self.batch_size = check_int("batch_size", batch_size)  # an integer >= 1, or "auto" above
 
     @property
     def vocab_size(self) -> int:
@@ -211,7 +213,7 @@ def generate(model, tokenizer, prompts:list, # strings or chat message lists
     return HFTeacher(model, tokenizer, batch_size).generate(prompts, max_new_tokens, **sampling)
 
 # %% ../../nbs/00_core/03_teachers.ipynb #0f77de5f
-def load_default_teacher(batch_size:int=8, device="auto", dtype="auto") -> HFTeacher:
+def load_default_teacher(batch_size:int|str="auto", device="auto", dtype="auto") -> HFTeacher:
     "The embedded SmolLM2-135M-Instruct teacher (white-box, offline), on the GPU when there is one."
     model, tok = load_causal_lm(default_teacher_path().parent, gguf_file=DEFAULT_TEACHER_GGUF,
                                 device=device, dtype=dtype)

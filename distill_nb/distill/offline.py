@@ -11,6 +11,7 @@ from ..core.checks import check_int, check_number
 from ..core.data import JsonlStore
 from ..core.examples import check_examples, pad_batch, response_start, tokenize_chat
 from ..core.examples import trained_positions
+from ..core.batches import teacher_batch
 from ..core.teachers import has, require
 from ..core.topk import TopK, example_topk, place, read_shard, shard_path, topk_of, with_topk
 
@@ -20,10 +21,10 @@ __all__ = ['cache_topk', 'read_features', 'merge_topk']
 # %% ../../nbs/02_distill/09_offline.ipynb #151a0600
 @torch.no_grad()
 def cache_topk(teacher, # white-box (every position), or served with log-probs (the response positions)
-               examples:list[dict], k:int=16, batch_size:int=8) -> list[dict]:
+               examples:list[dict], k:int=16, batch_size:int|None=None) -> list[dict]:
     "Examples with the teacher's top-k next-token log-probs at every position (`topk_indices`, `topk_logprobs`, `topk_tail`)."
     examples = check_examples(examples)
-    if not isinstance(batch_size, int) or batch_size < 1: raise ValueError(f"batch_size must be an integer >= 1, got {batch_size!r}")
+    batch_size = teacher_batch(teacher, batch_size)
     if not has(teacher, "logits"):  # a served teacher: its log-probs at the response positions
         require(teacher, "score", "caching top-k log-probs")
         return _cache_scored(teacher, examples, k)

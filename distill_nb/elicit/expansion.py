@@ -5,6 +5,7 @@
 # %% ../../nbs/01_elicit/01_expansion.ipynb #02b1677a
 from __future__ import annotations
 import random, re
+from ..core.batches import teacher_batch
 from ..core.data import Record, JsonlStore, record_id, temp_store
 from .labeling import Elicited, label
 
@@ -52,11 +53,13 @@ def expand(teacher, seeds:list, # seed Records (or strings): the starting pool o
            num_demos:int=3, rouge_threshold:float=0.7, max_tries:int|None=None, seed:int=0,
            temperature:float=1.0,
            store:JsonlStore|None=None, # new records go here (resumable)
-           label_kwargs:dict|None=None, max_new_tokens:int=48, batch_size:int=8) -> Elicited:
+           label_kwargs:dict|None=None, max_new_tokens:int=48,
+           batch_size:int|None=None) -> Elicited:
     "D^exp: new instructions from sampled demonstrations, filtered (invalid, ROUGE-L ≥ threshold), then labeled."
     from tqdm.auto import tqdm
     if not 0 < rouge_threshold <= 1: raise ValueError(f"rouge_threshold must be in (0, 1], got {rouge_threshold}")
     if not isinstance(n, int) or n < 1: raise ValueError(f"n must be an integer >= 1, got {n!r}")
+    batch_size = teacher_batch(teacher, batch_size)  # prompts per round
     pool = [s.instruction if isinstance(s, Record) else s for s in seeds]
     if len(pool) < num_demos: raise ValueError(f"need at least num_demos={num_demos} seed instructions, got {len(pool)}")
     store = store if store is not None else temp_store("expand")

@@ -38,7 +38,7 @@ def estimate_kl(teacher_logprobs_at:torch.Tensor, student_logprobs_at:torch.Tens
 @torch.no_grad()
 def extract_features(teacher, records:list[Record], out_dir:str|Path, top_k:int=16, sampled:int=0,
                      layers:list[int]|None=None, # hidden states to keep (0 = embeddings); None: none
-                     batch_size:int=8, max_len:int=256, seed:int=0) -> JsonlStore:
+                     batch_size:int|None=None, max_len:int=256, seed:int=0) -> JsonlStore:
     "Per response token: top-k log-probs (+ tail), maybe sampled tokens and hidden states, in shards."
     require(teacher, "hidden_states", "feature extraction")  # it runs the model itself
     if top_k < 1: raise ValueError(f"top_k must be >= 1, got {top_k}")

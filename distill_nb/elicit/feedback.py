@@ -46,7 +46,8 @@ def parse_correction(text:str) -> str:
 
 # %% ../../nbs/01_elicit/04_feedback.ipynb #282046c9
 def judge(teacher, records:list[Record], rubric:str="correct, helpful and concise", scale:int=10,
-          store:JsonlStore|None=None, max_new_tokens:int=96, batch_size:int=8) -> Elicited:
+          store:JsonlStore|None=None, max_new_tokens:int=96,
+          batch_size:int|None=None) -> Elicited:
     "Teacher scores (1..scale) with explanations for each record's output."
     if not isinstance(scale, int) or scale < 2: raise ValueError(f"scale must be an integer >= 2, got {scale!r}")
     items = [{"id": record_id(r.id, "judge", rubric, scale), "r": r}
@@ -65,7 +66,7 @@ def judge(teacher, records:list[Record], rubric:str="correct, helpful and concis
 def preference_pairs(teacher, prompts:list[str],
                      answers_a:list[str], answers_b:list[str], # e.g. the student's, the teacher's
                      store:JsonlStore|None=None, max_new_tokens:int=96,
-                     batch_size:int=8) -> Elicited:
+                     batch_size:int|None=None) -> Elicited:
     "(prompt, chosen, rejected) records from verdicts asked both ways; inconsistent ones dropped."
     if not len(prompts) == len(answers_a) == len(answers_b):
         raise ValueError("prompts, answers_a and answers_b must have the same length")
@@ -93,7 +94,8 @@ def as_pairs(prefs) -> list[tuple[str, str, str]]:
 
 # %% ../../nbs/01_elicit/04_feedback.ipynb #9f0bac6b
 def correct(teacher, records:list[Record], # outputs written by the student
-            store:JsonlStore|None=None, max_new_tokens:int=96, batch_size:int=8) -> Elicited:
+            store:JsonlStore|None=None, max_new_tokens:int=96,
+            batch_size:int|None=None) -> Elicited:
     "The teacher's corrections of student answers: records whose output is the corrected answer."
     items = [{"id": record_id(r.id, "correct"), "r": r}
              for r in check_list("records", records, Record)]

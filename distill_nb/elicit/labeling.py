@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 from ..core.data import Record, JsonlStore, fill, item_id, record_id, temp_store
 from ..core.teachers import TeacherError, teacher_name
+from ..core.batches import teacher_batch
 from ..core.checks import check_list
 from ..core.tools import Malformed
 
@@ -63,14 +64,15 @@ def elicit(teacher, items:list, # seed items, each with an `id` (dicts or Record
            make:Callable, # make(batch, dropped) -> records; counts unparsable replies in `dropped`
            store:JsonlStore|None=None, # records appended as made; a rerun resumes (None: temporary)
            name:str="elicit", # the method: the progress bar's and the temporary store's name
-           batch_size:int=8,
+           batch_size:int|None=None, # items per teacher call (None: `teacher_batch`)
            **settings) -> Elicited: # what else made them (lengths, sampling): a resume must match
     "D = {Parse(o, s) | o ~ p_T(o | I ⊕ s)}: the stored records of `items`, `make`-d where missing."
     if store is not None and not isinstance(store, JsonlStore):
         raise TypeError(f"store must be a JsonlStore (JsonlStore({store!r:.40})), got "
                         f"{type(store).__name__}")
     out, store = Elicited(), store if store is not None else temp_store(name)
-    fill(store, items, lambda batch: make(batch, out.dropped), batch_size=batch_size, desc=name,
+    fill(store, items, lambda batch: make(batch, out.dropped), teacher_batch(teacher, batch_size),
+         name,
          settings={"teacher": teacher_name(teacher), **settings})
     wanted = set(map(item_id, items))
     out.records = [r for r in store if r.id in wanted]
@@ -79,7 +81,8 @@ def elicit(teacher, items:list, # seed items, each with an `id` (dicts or Record
 # %% ../../nbs/01_elicit/00_labeling.ipynb #70b97868
 def ask(teacher, items:list, prompt_of:Callable, # item -> prompt (a text or chat messages)
         record_of:Callable, # (item, reply) -> Record; raises Malformed for a reply that won't parse
-        store:JsonlStore|None=None, name:str="ask", max_new_tokens:int=128, batch_size:int=8,
+        store:JsonlStore|None=None, name:str="ask", max_new_tokens:int=128,
+        batch_size:int|None=None,
         **gen) -> Elicited:
     "`elicit` with one prompt and one reply per item: the step of labeling, judging and correcting."
     def make(batch, dropped):
@@ -129,7 +132,7 @@ def label(teacher, inputs:list, # strings or seed `Record`s
           system:str|None=None, # a message, or a key of SYSTEM_MESSAGES
           cot:bool=False, # ask for reasoning + 'Answer:' and parse them apart
           store:JsonlStore|None=None, # append records as they come; a rerun resumes
-          max_new_tokens:int=128, batch_size:int=8, meta:dict|None=None, **gen) -> Elicited:
+          max_new_tokens:int=128, batch_size:int|None=None, meta:dict|None=None, **gen) -> Elicited:
     "D^label: the teacher's output for each input; with `cot`, rationale and answer parsed apart."
     inputs = check_list("inputs", inputs)
     plain = instruction is None and not demos and system is None and not cot

@@ -52,7 +52,7 @@ def verbalize(teacher, inputs:list, # questions: strings or seed `Record`s
               options:list[str], asks:int=5, min_agree:float=0.6, smoothing:float=0.05,
               temperature:float=1.0, # > 0: each ask is a fresh sample
               store:JsonlStore|None=None, # records appended as made; a rerun resumes
-              max_new_tokens:int=48, batch_size:int=8) -> Elicited:
+              max_new_tokens:int=48, batch_size:int|None=None) -> Elicited:
     "Soft labels from a black box: each question asked `asks` times, consistent ones averaged."
     require(teacher, "generate", "verbalize")
     options = check_list("options", options, str)

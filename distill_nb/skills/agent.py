@@ -134,7 +134,8 @@ def tool_messages(question:str, demos:list[tuple[str, str]]|None=None) -> list[d
 # %% ../../nbs/03_skills/03_agent.ipynb #0b757c72
 def tool_traces(teacher, tasks:list[Record], demos:list[tuple[str, str]]=TOOL_DEMOS,
                 tools:dict|None=None, # name → function (None: `TOOLS`)
-                store:JsonlStore|None=None, max_new_tokens:int=64, batch_size:int=8) -> Elicited:
+                store:JsonlStore|None=None, max_new_tokens:int=64,
+                batch_size:int|None=None) -> Elicited:
     "Teacher calls for each task, executed; traces whose result equals the reference become records (`meta['messages']`)."
     items = [{"id": record_id(t.id, "trace", demos), "t": t} for t in tasks]
     def make(batch, dropped):

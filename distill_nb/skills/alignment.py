@@ -5,6 +5,7 @@
 # %% ../../nbs/03_skills/02_alignment.ipynb #7af7af4f
 from __future__ import annotations
 import random
+from ..core.batches import teacher_batch
 from ..core.data import Record, JsonlStore, record_id
 from ..elicit.labeling import Elicited, Malformed, ask, elicit
 from ..elicit.feedback import preference_pairs
@@ -37,7 +38,8 @@ LABEL_TASK, RATIONALE_TASK = "[label] ", "[rationale] "
 
 # %% ../../nbs/03_skills/02_alignment.ipynb #610bbd2f
 def rationalize(teacher, records:list[Record], # questions with the correct answer in `output`
-                store:JsonlStore|None=None, max_new_tokens:int=64, batch_size:int=8) -> Elicited:
+                store:JsonlStore|None=None, max_new_tokens:int=64,
+                batch_size:int|None=None) -> Elicited:
     "STaR rationalization: the teacher explains each known answer; records keep the answer and get the rationale."
     if missing := [r.id for r in records if not r.output]: raise ValueError(f"records without an answer to explain: {missing[:5]}")
     def record_of(it, text):
@@ -67,10 +69,12 @@ from ..core.teachers import has, require
 PREFER_LETTER = "Question: {q}\n\nAnswer A: {a}\n\nAnswer B: {b}\n\nWhich answer is better? Reply with one letter, A or B."
 
 @torch.no_grad()
-def teacher_scores(teacher, prompts:list[str], answers:list[str], batch_size:int=8) -> torch.Tensor:
+def teacher_scores(teacher, prompts:list[str], answers:list[str],
+                   batch_size:int|None=None) -> torch.Tensor:
     "(N,) mean log p_T(answer | prompt) per token, from a white-box teacher or any with `score` (served log-probs)."
     from distill_nb.core.examples import tokenize_chat, pad_batch, response_start
     from distill_nb.distill.sft import sequence_logprobs
+    batch_size = teacher_batch(teacher, batch_size)
     recs = [Record(id=str(i), instruction=q, output=a or " ") for i, (q, a) in enumerate(zip(prompts, answers))]
     ex = tokenize_chat(recs, teacher.tokenizer, max_len=512)
     if not isinstance(getattr(teacher, "model", None), torch.nn.Module):  # llama.cpp or served: the same tokens, scored
@@ -145,7 +149,7 @@ REVISE = ("Principles:\n{p}\n\nQuestion: {q}\nAnswer: {a}\nCritique: {c}\n\n"
 def critique_revise(teacher,
                     records:list[Record], # prompts with answers (e.g. the student's) in `output`
                     principles:list[str]=PRINCIPLES, store:JsonlStore|None=None,
-                    max_new_tokens:int=96, batch_size:int=8) -> Elicited:
+                    max_new_tokens:int=96, batch_size:int|None=None) -> Elicited:
     "Constitutional AI's loop: the teacher critiques each answer against the principles, then revises it; records hold the revision."
     if not principles: raise ValueError("critique_revise needs at least one principle")
     listed = "\n".join(f"{i}. {p}" for i, p in enumerate(principles, 1))

@@ -79,7 +79,8 @@ FOLLOW_UPS = ["Can you say that again in one short sentence?", "Give one example
 def dialogues(teacher,
               openers:list, # seed `Record`s or strings: the first user message of each dialogue
               follow_ups:list[str]=FOLLOW_UPS, turns:int=2, # assistant turns per dialogue
-              store:JsonlStore|None=None, max_new_tokens:int=64, batch_size:int=8) -> Elicited:
+              store:JsonlStore|None=None, max_new_tokens:int=64,
+              batch_size:int|None=None) -> Elicited:
     "Multi-turn chats with the teacher: opener, answer, then follow-ups (cycled) each answered with the history."
     if turns < 1: raise ValueError(f"turns must be >= 1, got {turns}")
     if turns > 1 and not follow_ups: raise ValueError("more than one turn needs follow-up messages")
