@@ -27,8 +27,8 @@ COURSE = [
     ("More ways to distill", ["02_distill/04_reward_rl", "02_distill/05_ranking",
                               "02_distill/01_chunked", "02_distill/08_draft"]),
     ("Skills", ["03_skills/00_recipes", "03_skills/01_context_following",
-                "03_skills/02_alignment", "03_skills/03_agent", "03_skills/04_nlp_tasks",
-                "03_skills/05_multimodal"]),
+                "03_skills/02_alignment", "03_skills/03_agent", "03_skills/06_environment",
+                "03_skills/04_nlp_tasks", "03_skills/05_multimodal"]),
     ("Vertical domains", ["04_verticals/00_domains", "04_verticals/01_law",
                           "04_verticals/02_medical", "04_verticals/03_finance",
                           "04_verticals/04_science"]),
@@ -45,7 +45,7 @@ UNDER_THE_HOOD = ["00_core/00_models", "00_core/01_data", "00_core/04_train", "0
                   "00_core/07_exercises", "00_core/08_renamed", "00_core/10_checks",
                   "00_core/11_scoring", "00_core/12_api", "00_core/13_tools", "00_core/14_topk",
                   "00_core/15_examples", "00_core/16_boundary",
-                  "00_core/17_http",
+                  "00_core/17_http", "00_core/18_batches",
                   "08_cli/00_demo",
                   "08_cli/01_commands", "08_cli/02_cli", "08_cli/03_docs", "08_cli/04_names"]
 
