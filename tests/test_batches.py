@@ -48,3 +48,9 @@ def test_the_choice_is_cached_per_machine_and_read_back(fake, tmp_path):
     assert entry["batch"] == 8 and entry["tokens_per_s"] == {"8": 50.0, "16": 40.0}
     # other candidates: measured anew
     assert batches.pick_batch_size(m, tiny_tokenizer(), candidates=(8, 16)) == 8 and len(tried) > n
+
+
+def test_a_gain_below_one_is_refused(fake):
+    fake({1: 5.0, 8: 50.0})
+    with pytest.raises(ValueError, match="gain"):
+        batches.pick_batch_size(tiny_lm(), tiny_tokenizer(), gain=0.5)

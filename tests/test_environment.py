@@ -60,3 +60,14 @@ def test_the_teachers_grades_move_the_loss_only_on_weighted_student_turns():
     assert abs(loss(lambda j: -9.0 if a1 <= j < b0 else -1.0) - flat) < 1e-6   # tool tokens
     assert abs(loss(lambda j: -9.0 if j < a1 else -1.0) - flat) > 1e-3         # the call is graded
     assert abs(loss(lambda j: -9.0 if j < a1 else -1.0, [0, 1]) - loss(lambda j: -1.0, [0, 1])) < 1e-6
+
+
+def test_bad_inputs_are_refused_clearly():
+    import pytest
+    call = json.dumps({"name": "calculator", "arguments": {"expression": "6 * 7"}})
+    with pytest.raises(ValueError, match="no meta\\['reference'\\]"):
+        play(Scripted([call]), TOK, [Record(id="x", instruction="hi")])
+    with pytest.raises(ValueError, match="temperature"):
+        play(Scripted([call]), TOK, [task()], temperature=0)
+    with pytest.raises(ValueError, match="no tasks"):
+        play(Scripted([call]), TOK, [])

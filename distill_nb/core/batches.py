@@ -6,7 +6,7 @@
 from __future__ import annotations
 import json, os, time
 import torch
-from .checks import check_int
+from .checks import check_int, check_number
 from .models import cache_dir, model_device, say
 
 # %% auto #0
@@ -43,7 +43,8 @@ def _machine_key(model) -> str:
 
 def pick_batch_size(model, tokenizer, candidates:tuple=BATCHES,
                     gain:float=1.1) -> int: # how much faster a larger batch must be to try the next
-    "The batch at which `model` decodes the most tokens/s here: measured once, cached, said."
+    "The largest batch `gain` times faster (tokens/s) than the last one kept: measured, cached."
+    check_number("gain", gain, lo=1.0)
     cands = sorted(set(candidates))
     if not cands: raise ValueError("no candidate batch sizes")
     for b in cands: check_int("candidate batch size", b)
@@ -60,6 +61,7 @@ def pick_batch_size(model, tokenizer, candidates:tuple=BATCHES,
     for b in cands:
         try: rates[b] = decode_rate(model, tokenizer, b)
         except torch.OutOfMemoryError:  # a GPU: the batch before was the largest that fits
+            torch.cuda.empty_cache()
             if best is None: raise
             break
         if best is not None and rates[b] < gain * rates[best]: break  # not worth its memory

@@ -13,6 +13,7 @@ from ..core.examples import pad_batch
 from ..core.teachers import has, require
 from ..core.tools import Malformed
 from ..core.train import train, unwrap
+from ..distill.divergences import check_temperature
 from ..distill.guards import check_turns, clip_guard, sample_stats
 from ..distill.on_policy import sample_continuations, token_logprobs
 from ..distill.student_topk import sample_logits
@@ -59,8 +60,14 @@ def play(student, tokenizer, tasks:list[Record], # `tool_tasks` records: meta ha
          greedy:bool=False) -> list[Episode]:
     "The student plays each task; a JSON call in a turn runs, its result comes back as a tool turn."
     check_int("max_turns", max_turns); check_int("max_new_tokens", max_new_tokens)
+    if not greedy: check_temperature(temperature)  # sampling needs T > 0; greedy=True for T = 0
     if not tasks: raise ValueError("no tasks to play")
+    if bad := [t.id for t in tasks if "reference" not in getattr(t, "meta", {})]:
+        raise ValueError(f"{len(bad)} tasks have no meta['reference'] to judge a call by (e.g. "
+                         f"{bad[0]!r}): make them with tool_tasks, or add the right result")
     eos, pad = tokenizer.eos_token_id, tokenizer.pad_token_id
+    if eos is None: raise ValueError("the student's tokenizer has no eos_token_id: no turn can end")
+    pad = eos if pad is None else pad
     msgs = [tool_messages(t.instruction) for t in tasks]
     eps = [Episode(t, chat_ids(tokenizer, m)) for t, m in zip(tasks, msgs)]
     live = list(range(len(tasks)))
