@@ -16,18 +16,24 @@ from .divergences import reverse_kl
 __all__ = ['sample_logits', 'student_topk_loss']
 
 # %% ../../nbs/02_distill/11_student_topk.ipynb #dfe30a78
-def sample_logits(model, prompt_ids:list, completion_ids:list) -> tuple[torch.Tensor, torch.Tensor]:
-    "(B, n, V) logits predicting each completion token (with gradients), and the (B, n) real ones."
+def _at_completions(forward, # a right-padded batch -> (B, T, V) logits
+                    prompt_ids:list, completion_ids:list) -> tuple[torch.Tensor, torch.Tensor]:
+    "(B, n, V) logits predicting each completion token, and the (B, n) real ones."
     seqs = [p + c for p, c in zip(prompt_ids, completion_ids)]
-    b = pad_batch([{"input_ids": s, "labels": s} for s in seqs], 0)
-    d = model_device(model)
-    logits = model(input_ids=b["input_ids"].to(d), attention_mask=b["attention_mask"].to(d)).logits
-    n = max(map(len, completion_ids))
+    logits = forward(pad_batch([{"input_ids": s, "labels": s} for s in seqs], 0))
+    n, d = max(map(len, completion_ids)), logits.device
     rows = torch.stack([torch.arange(len(p) - 1, len(p) - 1 + n) for p in prompt_ids])
     rows = rows.clamp(max=logits.shape[1] - 1).to(d)  # position len(p) - 1 + t predicts token t
     z = logits.gather(1, rows[..., None].expand(-1, -1, logits.shape[-1]))
     mask = torch.tensor([[t < len(c) for t in range(n)] for c in completion_ids], device=d)
     return z, mask
+
+def sample_logits(model, prompt_ids:list, completion_ids:list) -> tuple[torch.Tensor, torch.Tensor]:
+    "(B, n, V) logits predicting each completion token (with gradients), and the (B, n) real ones."
+    d = model_device(model)
+    return _at_completions(lambda b: model(input_ids=b["input_ids"].to(d),
+                                           attention_mask=b["attention_mask"].to(d)).logits,
+                           prompt_ids, completion_ids)
 
 # %% ../../nbs/02_distill/11_student_topk.ipynb #09287478
 def student_topk_loss(student, teacher, # a teacher with `score_candidates`

@@ -9,14 +9,13 @@ from dataclasses import dataclass, field
 from ..core.checks import check_int
 from ..core.data import Record
 from ..core.scoring import chat_ids
-from ..core.examples import pad_batch
 from ..core.teachers import has, require
 from ..core.tools import Malformed
 from ..core.train import train, unwrap
 from ..distill.divergences import check_temperature
 from ..distill.guards import check_turns, clip_guard, sample_stats
 from ..distill.on_policy import sample_continuations, token_logprobs
-from ..distill.student_topk import sample_logits
+from ..distill.student_topk import _at_completions, sample_logits
 from .agent import execute, parse_call, same_result, tool_messages
 
 # %% auto #0
@@ -108,22 +107,13 @@ def _turn_weights(turn_weights, e:Episode) -> list[float]:
         raise ValueError(f"turn weights must be finite numbers >= 0, got {w}")
     return [float(x) for x in w]
 
-@torch.no_grad()
-def _teacher_logits(teacher, prompt_ids:list, completion_ids:list) -> torch.Tensor:
-    "(B, n, V) the teacher's logits predicting each completion token."
-    seqs = [p + c for p, c in zip(prompt_ids, completion_ids)]
-    b = pad_batch([{"input_ids": s, "labels": s} for s in seqs], 0)
-    z, n = teacher.logits(b), max(map(len, completion_ids))
-    rows = torch.stack([torch.arange(len(p) - 1, len(p) - 1 + n) for p in prompt_ids])
-    rows = rows.clamp(max=z.shape[1] - 1).to(z.device)  # position len(p) - 1 + t predicts token t
-    return z.gather(1, rows[..., None].expand(-1, -1, z.shape[-1]))
-
 def _token_terms(model, teacher, pids:list, tpids:list, cids:list, exact:bool) -> tuple:
     "Per token: the loss, the reverse KL it stands for, and per row how many tokens were graded."
     if exact:  # the teacher's whole distribution: KL(q‖p) at each position, no sampling noise
         z, _ = sample_logits(model, pids, cids)
         log_q = z.float().log_softmax(-1)
-        log_p = _teacher_logits(teacher, tpids, cids).float().to(z.device).log_softmax(-1)
+        with torch.no_grad(): zt, _ = _at_completions(teacher.logits, tpids, cids)
+        log_p = zt.float().to(z.device).log_softmax(-1)
         kl = (log_q.exp() * (log_q - log_p)).sum(-1)
         return kl, kl.detach(), [len(c) for c in cids]
     scored = teacher.score(tpids, cids)  # the sampled token only: lesson 1.6's REINFORCE estimate
