@@ -3,13 +3,16 @@ and keep the outputs they have), then drop stderr streams and progress-bar widge
 
     python .ci/refresh_outputs.py nbs/02_distill/03_kd.ipynb [more notebooks]
 """
-import copy, json, os, re, sys
+import copy, json, os, sys
+from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]/"tests"))
+from lessons import SLOW  # one definition of a slow cell, the lesson checker's
 
 def refresh(path:str):
     nb = nbformat.read(path, as_version=4)
-    slow = {i for i, c in enumerate(nb.cells) if c.cell_type == "code" and re.search(r"^#\|\s*slow", c.source, re.M)}
+    slow = {i for i, c in enumerate(nb.cells) if c.cell_type == "code" and SLOW.search(c.source)}
     saved = {i: copy.deepcopy(nb.cells[i]) for i in slow}
     for i in slow: nb.cells[i] = nbformat.v4.new_raw_cell(nb.cells[i].source)  # nbclient runs code cells only
     NotebookClient(nb, timeout=600, kernel_name="python3", store_widget_state=True,
