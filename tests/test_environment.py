@@ -71,3 +71,21 @@ def test_bad_inputs_are_refused_clearly():
         play(Scripted([call]), TOK, [task()], temperature=0)
     with pytest.raises(ValueError, match="no tasks"):
         play(Scripted([call]), TOK, [])
+
+
+def test_the_judge_reads_whole_demonstrated_episodes_the_student_never_sees():
+    from distill_nb.skills.agent import TOOL_DEMOS, tool_messages
+    from distill_nb.skills.environment import episode_demos
+    demos = episode_demos(TOOL_DEMOS[:1])
+    assert demos == [[{"role": "user", "content": TOOL_DEMOS[0][0]}, {"role": "assistant", "content": TOOL_DEMOS[0][1]},
+                      {"role": "tool", "content": "372"}, {"role": "assistant", "content": "The answer is 372."}]]
+    call = json.dumps({"name": "calculator", "arguments": {"expression": "6 * 7"}})
+    (ep,) = play(Scripted([call, "The answer is 42."]), TOK, [task()], max_new_tokens=64)
+    read = []
+    class Judge:
+        capabilities = frozenset({"score"})
+        def score(self, prompts, completions, **kw):
+            read.extend(prompts); return [Scored(c, [-1.0] * len(c)) for c in completions]
+    episode_loss(tiny_lm(), Judge(), [ep], teacher_demos=demos, exact=False)
+    assert read == [tool_messages(ep.task.instruction, demos)] and {"role": "tool", "content": "372"} in read[0]
+    assert all(m["role"] != "tool" for m in tool_messages(ep.task.instruction))  # the student's prompt: no demos

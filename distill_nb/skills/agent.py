@@ -124,11 +124,15 @@ TOOL_DEMOS = [("What is 12 times 31?", '{"name": "calculator", "arguments": {"ex
                '{"name": "lookup", "arguments": {"element": "copper", "field": "symbol"}}')]
 
 # %% ../../nbs/03_skills/03_agent.ipynb #8bb2cd49
-def tool_messages(question:str, demos:list[tuple[str, str]]|None=None) -> list[dict]:
-    "System message with the tools, optional demonstrations as turns, then the question."
+def tool_messages(question:str, demos:list|None=None) -> list[dict]:
+    "System message with the tools, demonstrations ((question, call) pairs or whole dialogues), the question."
     msgs = [{"role": "system", "content": TOOL_SYSTEM}]
-    for q, c in demos or []: msgs += [{"role": "user", "content": q},
-                                      {"role": "assistant", "content": c}]
+    for d in demos or []:
+        if isinstance(d, list) and all(isinstance(m, dict) and {"role", "content"} <= m.keys() for m in d):
+            msgs += d; continue  # a whole dialogue: its user, assistant and tool turns as they are
+        if not (isinstance(d, (tuple, list)) and len(d) == 2 and all(isinstance(x, str) for x in d)):
+            raise ValueError(f"a demonstration is a (question, call) pair or a list of messages, got {d!r:.80}")
+        msgs += [{"role": "user", "content": d[0]}, {"role": "assistant", "content": d[1]}]
     return msgs + [{"role": "user", "content": question}]
 
 # %% ../../nbs/03_skills/03_agent.ipynb #0b757c72

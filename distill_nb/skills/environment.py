@@ -16,10 +16,10 @@ from ..distill.divergences import check_temperature
 from ..distill.guards import check_turns, clip_guard, sample_stats
 from ..distill.on_policy import sample_continuations, token_logprobs
 from ..distill.student_topk import _at_completions, sample_logits
-from .agent import execute, parse_call, same_result, tool_messages
+from .agent import TOOL_DEMOS, execute, parse_call, same_result, tool_messages
 
 # %% auto #0
-__all__ = ['Episode', 'play', 'episode_loss', 'environment_distill']
+__all__ = ['Episode', 'play', 'episode_loss', 'episode_demos', 'environment_distill']
 
 # %% ../../nbs/03_skills/06_environment.ipynb #746a8cdf
 @dataclass
@@ -148,6 +148,20 @@ def episode_loss(model, teacher, episodes:list[Episode],
             "reverse_kl": (w * value).sum() / len(episodes),
             **{f"reverse_kl_turn{t + 1}": torch.stack(v).mean()
                for t, v in sorted(per_turn.items())}}
+
+# %% ../../nbs/03_skills/06_environment.ipynb #885c337b
+def episode_demos(demos:list=TOOL_DEMOS, # (question, call) pairs
+                  tools:dict|None=None) -> list[list[dict]]: # name → function (None: the agent's tools)
+    "Whole episodes for a judging teacher: each demonstration's call, the tool's result, the answer."
+    out = []
+    for q, call in demos:
+        try: result = execute(parse_call(call), tools)
+        except Malformed as e:  # a demonstration that fails would teach the judge a failure
+            raise ValueError(f"demonstration {q!r}: {e.reason} ({e.text})") from None
+        out.append([{"role": "user", "content": q}, {"role": "assistant", "content": call},
+                    {"role": "tool", "content": result},
+                    {"role": "assistant", "content": f"The answer is {result}."}])
+    return out
 
 # %% ../../nbs/03_skills/06_environment.ipynb #8dde6ffd
 def environment_distill(student, tokenizer, teacher, # a teacher with `score`, same tokenizer
