@@ -25,7 +25,7 @@ def test_readme_is_generated_from_index(tmp_path):
     (tmp_path/"nbs").mkdir()
     shutil.copy(ROOT/"nbs"/"index.ipynb", tmp_path/"nbs"/"index.ipynb")
     assert build_readme(tmp_path).read_text() == (ROOT/"README.md").read_text(), "README.md is stale: run distill_nb docs"
-    cmd = "OMP_NUM_THREADS=1 nbdev_test --n_workers 2 --flags llamacpp && pytest -n 2"  # CI runs the README's test command
+    cmd = 'OMP_NUM_THREADS=1 nbdev_test --n_workers 2 --flags "$(distill_nb test-flags)" && pytest -n 2'  # CI runs the README's test command
     assert f"\n{cmd}\n" in (ROOT/"README.md").read_text() and f"\n{cmd}\n" in (ROOT/".ci"/"run").read_text()
 
 def test_no_cell_mixes_imports_with_code():
