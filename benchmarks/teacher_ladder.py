@@ -1,6 +1,7 @@
 """The flagship benchmark: distilling a teacher that knows into SmolLM2-135M-Instruct (this project's MiniLLM Table 1).
 
-Teacher: Qwen2.5-Coder-0.5B-Instruct (a rung of `load_teacher`; llama.cpp when installed, else transformers).
+Teacher: Qwen2.5-Coder-0.5B-Instruct (a rung of `load_teacher`; transformers in `pick_dtype`'s dtype — bf16 on a
+CPU that computes it — at its picked batch; `--backend llamacpp` for the GGUF as the 2026-12 runs had it).
 Student: SmolLM2-135M-Instruct. Task: the shipped multi-step arithmetic word problems — trained on templates
 1–12, scored on the held-out templates 13–16 by exact final answer. Rows, each a fresh copy of the student
 trained with the same steps, batch and learning rate on the same teacher text:
@@ -28,8 +29,9 @@ Teacher text is appended to JSONL in --out as it is written, so a rerun resumes.
     python benchmarks/teacher_ladder.py [--train 120] [--test 48] [--steps 40] [--humaneval 20] [--champ 20]
                                         [--rows before,seqkd,sbs,gold,both,ref,pad,padgold] [--out benchmarks/out/ladder]
 
-On 2 CPU cores: teacher labelling 39 min (programs: 31 min) and scoring 6 min once (resumed on a rerun), then about
-40 min (`--rows before,pad` took 65 min on shared cores, 31 of them labelling programs).
+On 2 CPU cores with the teacher on llama.cpp (2026-12-02): labelling 39 min (programs: 31 min) and scoring 6 min once
+(resumed on a rerun), then about 40 min. In bf16 at the teacher's batch (2026-12-07, `--train 480 --steps 120 --rows
+before,seqkd,sbs,pad`): 44 min of teacher work for four times the text and programs, then 39 min for the rows.
 """
 import argparse, copy, json, random, time
 from pathlib import Path
@@ -42,7 +44,8 @@ from distill_nb.core.teachers import HFTeacher, generate
 from distill_nb.core.scoring import Scored
 from distill_nb.distill.cross_tokenizer import cross_tokenizer_cache, cross_tokenizer_distill, vocab_overlap
 from distill_nb.elicit.labeling import label
-from distill_nb.evaluate.tasks import (answer_accuracy, champ, final_number, humaneval, pass_at_1, program_accuracy,
+from distill_nb.evaluate.tasks import (answer_accuracy, champ, final_number, humaneval, make_word_problems, pass_at_1,
+                                      program_accuracy,
                                       program_answer, program_question, word_problems)
 
 ROWS = {"before": "student before", "seqkd": "SeqKD (SFT on every teacher answer)",
@@ -62,7 +65,7 @@ def pick(problems, n, seed=0):
 
 def answers_of(teacher, problems, store, max_new_tokens):
     "The teacher's greedy answers to `problems` (in their order), appended to `store` as written."
-    got = label(teacher, problems, store=store, max_new_tokens=max_new_tokens, batch_size=4).records
+    got = label(teacher, problems, store=store, max_new_tokens=max_new_tokens).records  # the teacher's batch
     by_q = {r.instruction: r.output for r in got}
     return [by_q.get(p.instruction, "") for p in problems]
 
@@ -75,8 +78,8 @@ def teacher_scores(teacher, problems, answers, path, k):
             done[d["id"]] = Scored(d["ids"], d["logprobs"], TopK(torch.tensor(d["top_ids"]), torch.tensor(d["top_lp"]),
                                                                    torch.tensor(d["tail"])))
     todo = [(q, t) for q, t in zip(problems, answers) if q.id not in done and t.strip()]
-    for i in range(0, len(todo), 4):
-        chunk = todo[i:i + 4]
+    for i in range(0, len(todo), 16):  # 16 answers' top-k at a time: memory stays small, a rerun resumes
+        chunk = todo[i:i + 16]
         for (q, _), sc in zip(chunk, teacher.score([q.instruction for q, _ in chunk], [t for _, t in chunk], k=k)):
             done[q.id] = sc
             with open(path, "a") as f:
@@ -92,7 +95,7 @@ def tokens_per_second(teacher, problems, new=64):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--teacher", default="qwen2.5-coder-0.5b"); p.add_argument("--backend", default="llamacpp")
+    p.add_argument("--teacher", default="qwen2.5-coder-0.5b"); p.add_argument("--backend", default="hf")
     p.add_argument("--train", type=int, default=120); p.add_argument("--test", type=int, default=48)
     p.add_argument("--steps", type=int, default=40); p.add_argument("--batch", type=int, default=4)
     p.add_argument("--lr", type=float, default=1e-4); p.add_argument("--max-new", type=int, default=256)
@@ -100,6 +103,7 @@ def main():
     p.add_argument("--in-dist", type=int, default=32); p.add_argument("--k", type=int, default=20); p.add_argument("--max-len", type=int, default=384)
     p.add_argument("--humaneval", type=int, default=20); p.add_argument("--champ", type=int, default=20)
     p.add_argument("--max-new-program", type=int, default=128)
+    p.add_argument("--eval-batch", type=int, default=32, help="prompts at once when a student answers")
     p.add_argument("--rows", default=",".join(ROWS), help="which rows to run, from: " + ",".join(ROWS))
     p.add_argument("--out", default="benchmarks/out/ladder")
     a = p.parse_args()
@@ -164,8 +168,9 @@ def main():
         prog_recs = [Record(q.id, q.instruction, output=t) for q, t, ok
                      in zip(prog_train, prog_train_answers, prog_right) if ok]
         programs = tokenize_chat(prog_recs, tok, max_len=a.max_len)
-    seen = {q.id for q in train}
-    in_dist = pick([q for q in word_problems("train") if q.id not in seen], a.in_dist, seed=1)
+    seen = {q.instruction for q in train}  # unseen problems of the train templates; fresh ones when all are used
+    fresh = [q for q in make_word_problems(44, seed=1) if q.meta["split"] == "train"]
+    in_dist = pick([q for q in word_problems("train") + fresh if q.instruction not in seen], a.in_dist, seed=1)
     gold = tokenize_chat([Record(q.id, q.instruction, output=q.output) for q in train], tok, max_len=a.max_len)
     programs_kd = []
     if "padgold" in rows:
@@ -176,7 +181,7 @@ def main():
     results, pct = {}, lambda x: "—" if x is None else f"{x:.1%}"
     def evaluate(name, model, program=False, tasks=True):
         "Held-out and in-distribution accuracy (answers as steps, or as programs), HumanEval and CHAMP."
-        t1, gen = time.time(), lambda prompts, max_new_tokens: generate(model, tok, prompts, max_new_tokens, 16)
+        t1, gen = time.time(), lambda prompts, max_new_tokens: generate(model, tok, prompts, max_new_tokens, a.eval_batch)
         wp = [program_question(q) for q in test + in_dist] if program else test + in_dist
         answers = gen([q.instruction for q in wp], max_new_tokens=a.max_new_program if program else a.max_new)
         score = program_accuracy if program else answer_accuracy
