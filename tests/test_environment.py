@@ -89,3 +89,14 @@ def test_the_judge_reads_whole_demonstrated_episodes_the_student_never_sees():
     episode_loss(tiny_lm(), Judge(), [ep], teacher_demos=demos, exact=False)
     assert read == [tool_messages(ep.task.instruction, demos)] and {"role": "tool", "content": "372"} in read[0]
     assert all(m["role"] != "tool" for m in tool_messages(ep.task.instruction))  # the student's prompt: no demos
+
+
+def test_a_malformed_demonstration_is_refused_clearly():
+    import pytest
+    from distill_nb.skills.agent import tool_messages
+    from distill_nb.skills.environment import episode_demos
+    for bad in ([], ("q",), [{"role": "user"}], ("q", 3)):
+        with pytest.raises(ValueError, match="a demonstration is a .question, call. pair"):
+            tool_messages("q", [bad])
+    with pytest.raises(ValueError, match="division by zero"):
+        episode_demos([("q", json.dumps({"name": "calculator", "arguments": {"expression": "1/0"}}))])

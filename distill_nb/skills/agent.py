@@ -124,15 +124,22 @@ TOOL_DEMOS = [("What is 12 times 31?", '{"name": "calculator", "arguments": {"ex
                '{"name": "lookup", "arguments": {"element": "copper", "field": "symbol"}}')]
 
 # %% ../../nbs/03_skills/03_agent.ipynb #8bb2cd49
+def _pair(d) -> tuple[str, str]:
+    "A (question, call) demonstration, checked."
+    if not (isinstance(d, (tuple, list)) and len(d) == 2 and all(isinstance(x, str) for x in d)):
+        raise ValueError("a demonstration is a (question, call) pair of strings (or, for a judge, "
+                         f"a non-empty list of messages), got {d!r:.80}")
+    return d[0], d[1]
+
 def tool_messages(question:str, demos:list|None=None) -> list[dict]:
     "System message with the tools, demonstrations ((question, call) pairs or whole dialogues), the question."
     msgs = [{"role": "system", "content": TOOL_SYSTEM}]
     for d in demos or []:
-        if isinstance(d, list) and all(isinstance(m, dict) and {"role", "content"} <= m.keys() for m in d):
-            msgs += d; continue  # a whole dialogue: its user, assistant and tool turns as they are
-        if not (isinstance(d, (tuple, list)) and len(d) == 2 and all(isinstance(x, str) for x in d)):
-            raise ValueError(f"a demonstration is a (question, call) pair or a list of messages, got {d!r:.80}")
-        msgs += [{"role": "user", "content": d[0]}, {"role": "assistant", "content": d[1]}]
+        turns = isinstance(d, list) and d and all(isinstance(m, dict) and "role" in m
+                                                  and "content" in m for m in d)
+        if turns: msgs += d; continue  # a whole dialogue: its user, assistant and tool turns
+        q, c = _pair(d)
+        msgs += [{"role": "user", "content": q}, {"role": "assistant", "content": c}]
     return msgs + [{"role": "user", "content": question}]
 
 # %% ../../nbs/03_skills/03_agent.ipynb #0b757c72

@@ -16,7 +16,8 @@ from ..distill.divergences import check_temperature
 from ..distill.guards import check_turns, clip_guard, sample_stats
 from ..distill.on_policy import sample_continuations, token_logprobs
 from ..distill.student_topk import _at_completions, sample_logits
-from .agent import TOOL_DEMOS, execute, parse_call, same_result, tool_messages
+from .agent import (TOOL_DEMOS, _pair, execute, parse_call, same_result,
+                                     tool_messages)
 
 # %% auto #0
 __all__ = ['Episode', 'play', 'episode_loss', 'episode_demos', 'environment_distill']
@@ -154,7 +155,8 @@ def episode_demos(demos:list=TOOL_DEMOS, # (question, call) pairs
                   tools:dict|None=None) -> list[list[dict]]: # name → function (None: the agent's tools)
     "Whole episodes for a judging teacher: each demonstration's call, the tool's result, the answer."
     out = []
-    for q, call in demos:
+    for d in demos:
+        q, call = _pair(d)
         try: result = execute(parse_call(call), tools)
         except Malformed as e:  # a demonstration that fails would teach the judge a failure
             raise ValueError(f"demonstration {q!r}: {e.reason} ({e.text})") from None
