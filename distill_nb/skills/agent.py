@@ -143,6 +143,11 @@ def tool_messages(question:str, demos:list|None=None) -> list[dict]:
     return msgs + [{"role": "user", "content": question}]
 
 # %% ../../nbs/03_skills/03_agent.ipynb #0b757c72
+def _solved_turns(call:str, result:str) -> list[dict]:
+    "The turns after a solved task's question: the call, the tool's result, the answer stating it."
+    return [{"role": "assistant", "content": call}, {"role": "tool", "content": result},
+            {"role": "assistant", "content": f"The answer is {result}."}]
+
 def tool_traces(teacher, tasks:list[Record], demos:list[tuple[str, str]]=TOOL_DEMOS,
                 tools:dict|None=None, # name → function (None: `TOOLS`)
                 store:JsonlStore|None=None, max_new_tokens:int=64,
@@ -158,9 +163,7 @@ def tool_traces(teacher, tasks:list[Record], demos:list[tuple[str, str]]=TOOL_DE
                 call = parse_call(text); result = execute(call, tools)
                 if not same_result(result, t.meta["reference"]): raise Malformed("wrong result", text)
             except Malformed as e: dropped[e.reason] += 1; continue
-            msgs = tool_messages(t.instruction) + [{"role": "assistant", "content": json.dumps(call)}, {"role": "tool", "content": result},
-                                                   {"role": "assistant",
-                                                    "content": f"The answer is {result}."}]
+            msgs = tool_messages(t.instruction) + _solved_turns(json.dumps(call), result)
             recs.append(Record(id=it["id"], instruction=t.instruction, output=json.dumps(call),
                                meta={**t.meta, "messages": msgs, "method": "tool_trace"}))
         return recs

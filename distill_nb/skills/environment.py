@@ -16,8 +16,8 @@ from ..distill.divergences import check_temperature
 from ..distill.guards import check_turns, clip_guard, sample_stats
 from ..distill.on_policy import sample_continuations, token_logprobs
 from ..distill.student_topk import _at_completions, sample_logits
-from .agent import (TOOL_DEMOS, _pair, execute, parse_call, same_result,
-                                     tool_messages)
+from .agent import (TOOL_DEMOS, _pair, _solved_turns, execute, parse_call,
+                                     same_result, tool_messages)
 
 # %% auto #0
 __all__ = ['Episode', 'play', 'episode_loss', 'episode_demos', 'environment_distill']
@@ -160,9 +160,7 @@ def episode_demos(demos:list=TOOL_DEMOS, # (question, call) pairs
         try: result = execute(parse_call(call), tools)
         except Malformed as e:  # a demonstration that fails would teach the judge a failure
             raise ValueError(f"demonstration {q!r}: {e.reason} ({e.text})") from None
-        out.append([{"role": "user", "content": q}, {"role": "assistant", "content": call},
-                    {"role": "tool", "content": result},
-                    {"role": "assistant", "content": f"The answer is {result}."}])
+        out.append([{"role": "user", "content": q}, *_solved_turns(call, result)])
     return out
 
 # %% ../../nbs/03_skills/06_environment.ipynb #8dde6ffd
